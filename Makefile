@@ -1,0 +1,42 @@
+# The two README commands: `make reproduce` (demo data -> reports/paper.pdf) and `make test`.
+# Both create .venv with Python 3.11 and install the project into it on first use.
+PYTHON  ?= $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+BIN     := $(VENV)/bin
+PROFILE ?= demo
+DATA    ?=
+
+.PHONY: install reproduce smoke test test-slow export clean-nbs check-sync bench
+
+$(BIN)/.installed: settings.ini setup.py
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -c 'import sys; assert sys.version_info[:2] >= (3, 11), "Python 3.11 or newer is needed; set PYTHON=/path/to/python3.11"'
+	$(BIN)/pip install -q -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+## the whole pipeline on the demo data, ending with reports/paper.pdf (PROFILE=paper DATA=/path/to/mimic-cxr-jpg for MIMIC)
+reproduce: install
+	$(BIN)/cxr-reproduce --profile $(PROFILE) $(if $(DATA),--data $(DATA))
+
+smoke: install
+	$(BIN)/cxr-reproduce --profile smoke
+
+## the test suite: every notebook through nbdev_test, closing with "N passed, N failed"
+test: install
+	$(BIN)/cxr-test
+
+test-slow: install
+	$(BIN)/cxr-test --flags "slow" --flagged
+
+export: install
+	$(BIN)/nbdev_export && $(BIN)/nbdev_clean
+
+## notebooks and library agree, notebooks are clean (what CI checks)
+check-sync: install
+	$(BIN)/nbdev_export && git diff --exit-code --stat -- cxr_nb
+	$(BIN)/nbdev_clean && git diff --exit-code --stat -- nbs
+
+bench: install
+	$(BIN)/python bench/run.py
