@@ -16,8 +16,9 @@ from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
 # %% auto #0
 __all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'NIH_MAP', 'BUILDERS', 'find_table', 'read_table',
            'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers',
-           'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table', 'write_manifest',
-           'build_nih_manifest', 'build_chexpert_manifest', 'synthetic_mimic_tables', 'dataset_table', 'main']
+           'as_views', 'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
+           'write_manifest', 'build_nih_manifest', 'build_chexpert_manifest', 'build_openi_manifest',
+           'synthetic_mimic_tables', 'dataset_table', 'main']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -46,7 +47,8 @@ def read_table(path:Path, required:list, dtype:dict|None=None): # a CSV (optiona
     if missing:
         raise ValueError(f"{path.name} lacks column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; "
                          f"columns found: {', '.join(header)}. Is this the file PhysioNet ships, unmodified?")
-    return pd.read_csv(path, usecols=required, dtype=dtype, engine='pyarrow')
+    try: return pd.read_csv(path, usecols=required, dtype=dtype, engine='pyarrow')      # fast path, multi-threaded
+    except (pd.errors.ParserError, ValueError): return pd.read_csv(path, usecols=required, dtype=dtype)   # quoted newlines and other oddities
 
 def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG folder; 'chexpert' or 'negbio'
     "The MIMIC-CXR-JPG tables (metadata, labels, split, and patients when present) with their paths and sha256."
@@ -109,7 +111,7 @@ def read_sections(root:Path, manifest:pd.DataFrame, jobs:int=8):
     paths = [Path(root)/f'files/p{str(s)[:2]}/p{s}/s{t}.txt' for s, t in zip(st.subject_id, st.study_id)]
     with ThreadPoolExecutor(jobs) as ex: texts = list(ex.map(_read_report, paths))
     secs = [section_report(t) if t is not None else dict(findings='', impression='') for t in texts]
-    out = pd.DataFrame(secs, index=st.study_id.to_numpy())
+    out = pd.DataFrame(secs, index=st.study_id.to_numpy(), columns=['findings', 'impression'])
     out.attrs['missing_reports'] = sum(t is None for t in texts)
     return out
 
@@ -128,6 +130,14 @@ def read_dicom_headers(paths, jobs:int=8):
     with ThreadPoolExecutor(jobs) as ex: return pd.DataFrame(list(ex.map(one, paths)))
 
 SPLITS = ('train', 'validate', 'test')
+
+def as_views(views):
+    "A list of views from a list, a single name, or the JSON text papermill's -p passes (`-p views '[\"PA\",\"AP\"]'`)."
+    if isinstance(views, str):
+        views = json.loads(views) if views.strip().startswith('[') else [v.strip() for v in views.split(',')]
+    views = list(views)
+    if not views or not all(isinstance(v, str) for v in views): raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
+    return views
 
 def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=0):
     "A subject -> split Series: subjects stratified by their rarest positive observation, each split holding its share of every stratum."
@@ -157,7 +167,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
     "The manifest (one row per image), the exclusions (one row and reason per image left out) and the provenance sidecar."
     t0 = time.time(); root = Path(root)
     if split not in ('official', 'patient'): raise ValueError(f"split must be 'official' or 'patient', got {split!r}")
-    views = [views] if isinstance(views, str) else list(views)
+    views = as_views(views)
     tables, files = read_mimic_tables(root, labels)
     check_labels(tables['labels'], files[labels]['path'])
     cur = Curation()
@@ -283,7 +293,7 @@ NIH_MAP = {'Atelectasis': 'Atelectasis', 'Cardiomegaly': 'Cardiomegaly', 'Effusi
 
 def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, files, params, t0):
     "Steps every importer shares: duplicates, view filter, split, column order, sidecar."
-    views = [views] if isinstance(views, str) else list(views)
+    views = as_views(views)
     cur.counts.append(dict(step='rows read', kept=len(m), excluded=0))
     m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate image id')
     v = m['view'].astype('string')
@@ -357,6 +367,46 @@ def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', 
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
     return _finish(m, cur, views, split, shares, seed, 'chexpert', files, dict(check_images=check_images), t0)
 
+def _openi_views(root:Path):
+    "Image id -> ViewPosition from the Open-i DICOM metadata table (in `root`, else the copy torchxrayvision ships), or {}."
+    import importlib.util
+    f = next(iter(sorted(root.glob('nlmcxr_dicom_metadata.csv*'))), None)
+    if f is None:
+        spec = importlib.util.find_spec('torchxrayvision')
+        if spec and spec.submodule_search_locations:
+            g = Path(list(spec.submodule_search_locations)[0])/'data'/'nlmcxr_dicom_metadata.csv.gz'
+            f = g if g.exists() else None
+    if f is None: return {}, None
+    t = read_table(f, ['imageid', 'View Position'])
+    return dict(zip(t.imageid, t['View Position'])), f
+
+def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
+    "Open-i / Indiana University (report XMLs or NLMCXR_reports.tgz, PNG images) as a manifest; labels from `cxr_nb.labeler` or the MeSH tags."
+    from cxr_nb.demo import read_openi, mesh_observations
+    from cxr_nb.labeler import label_reports
+    t0, root = time.time(), Path(root)
+    if labels not in ('labeler', 'mesh'): raise ValueError(f"labels must be 'labeler' or 'mesh'; got {labels!r}")
+    tgz = next(iter(sorted(root.glob('*.tgz'))), None)
+    reps = read_openi(tgz if tgz is not None and not any(root.rglob('*.xml')) else root)
+    files = {'reports': dict(path=str(tgz or root), rows=len(reps), **({'sha256': sha256_file(tgz)} if tgz else {}))}
+    if labels == 'labeler': lab = label_reports('FINDINGS: ' + reps.findings + '\nIMPRESSION: ' + reps.impression)
+    else:
+        lab = pd.DataFrame([{o: 1.0 for o, *_ in mesh_observations(m)} for m in reps.mesh]).reindex(columns=list(CHEXPERT_LABELS))
+    lab.index = reps.index
+    view_of, vf = _openi_views(root)
+    if vf is not None: files['dicom_metadata'] = dict(path=str(vf), sha256=sha256_file(vf))
+    pngs = {p.stem: str(p.relative_to(root)) for p in root.rglob('*.png')}
+    rows = []
+    for i, r in reps.iterrows():
+        num = int(re.sub(r'\D', '', r.uid))
+        for img in r.images:
+            rows.append(dict(dicom_id=img, subject_id=num, study_id=num, view=view_of.get(img), path=pngs.get(img, f'NLMCXR_png/{img}.png'),
+                             findings=r.findings, impression=r.impression, **lab.loc[i].to_dict()))
+    m = pd.DataFrame(rows); m['split'] = None; m['view'] = m['view'].astype(object)
+    cur = Curation()
+    if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
+    return _finish(m, cur, views, 'patient', shares, seed, 'openi', files, dict(labels=labels, check_images=check_images), t0)
+
 # %% ../nbs/03_curation.ipynb #d2d04324
 def synthetic_mimic_tables(out:Path|str, n_images:int=377_110, n_studies:int=227_827, seed:int=0):
     "Write MIMIC-CXR-JPG-shaped metadata, chexpert, negbio and split tables of full size (random content, no images, no reports)."
@@ -391,18 +441,20 @@ def dataset_table(manifest:pd.DataFrame):
     return t.reset_index()
 
 # %% ../nbs/03_curation.ipynb #59aaf733
-BUILDERS = {'mimic': build_mimic_manifest, 'nih': build_nih_manifest, 'chexpert': build_chexpert_manifest}
+BUILDERS = {'mimic': build_mimic_manifest, 'nih': build_nih_manifest, 'chexpert': build_chexpert_manifest, 'openi': build_openi_manifest}
 
 def main(argv=None):
     "cxr-manifest: build the manifest of a MIMIC-CXR-JPG, NIH ChestX-ray14 or CheXpert folder."
     p = argparse.ArgumentParser(prog='cxr-manifest', description='Build manifest.parquet, exclusions.csv and manifest.json from a dataset folder.')
     p.add_argument('root'); p.add_argument('--source', choices=sorted(BUILDERS), default='mimic'); p.add_argument('-o', '--output', required=True)
     p.add_argument('--views', nargs='+', default=['PA']); p.add_argument('--split', choices=['official', 'patient'], default='official')
-    p.add_argument('--labels', choices=['chexpert', 'negbio'], default='chexpert', help='MIMIC only')
+    p.add_argument('--labels', choices=['chexpert', 'negbio', 'labeler', 'mesh'], default='chexpert', help='MIMIC: chexpert or negbio; Open-i: labeler or mesh')
     p.add_argument('--check-images', action='store_true'); p.add_argument('--seed', type=int, default=0)
     a = p.parse_args(argv)
-    kw = dict(views=a.views, split=a.split, seed=a.seed, check_images=a.check_images)
-    if a.source == 'mimic': kw['labels'] = a.labels
+    import inspect
+    kw = dict(views=a.views, split=a.split, seed=a.seed, check_images=a.check_images, labels=a.labels)
+    if a.source == 'openi': kw['labels'] = 'labeler' if a.labels == 'chexpert' else a.labels
+    kw = {k: v for k, v in kw.items() if k in inspect.signature(BUILDERS[a.source]).parameters}
     try: m, ex, sc = BUILDERS[a.source](a.root, **kw)
     except (ValueError, FileNotFoundError) as e: print(f'cxr-manifest: {e}', file=sys.stderr); return 2
     write_manifest(a.output, m, ex, sc)

@@ -30,22 +30,29 @@ def openi_archive():
     p = Path(list(spec.submodule_search_locations)[0])/'data'/'NLMCXR_reports.tgz'
     return p if p.exists() else None
 
-def read_openi(archive:Path|str|None=None): # the NLMCXR_reports.tgz (default: torchxrayvision's copy)
-    "One row per Open-i report: uid, comparison, indication, findings, impression, the human ('major') MeSH terms, image count."
-    archive = archive or openi_archive()
-    if archive is None: raise FileNotFoundError("torchxrayvision is not installed, so its Open-i reports (data/NLMCXR_reports.tgz) are missing; "
-                                                "pip install torchxrayvision, or use the templated reports.")
-    rows = []
-    with tarfile.open(archive) as tar:
-        for m in tar.getmembers():
-            if not m.name.endswith('.xml'): continue
-            root = ET.parse(tar.extractfile(m)).getroot()
-            sec = {a.get('Label', '').lower(): (a.text or '').strip() for a in root.iter('AbstractText')}
-            mesh = root.find('MeSH')
-            rows.append(dict(uid=root.find('uId').get('id'), comparison=sec.get('comparison', ''), indication=sec.get('indication', ''),
-                             findings=sec.get('findings', ''), impression=sec.get('impression', ''),
-                             mesh=[e.text.strip() for e in mesh if e.tag == 'major' and e.text] if mesh is not None else [],
-                             n_images=len(root.findall('parentImage'))))
+def _parse_openi_xml(fileobj):
+    root = ET.parse(fileobj).getroot()
+    sec = {a.get('Label', '').lower(): (a.text or '').strip() for a in root.iter('AbstractText')}
+    mesh = root.find('MeSH')
+    images = [p.get('id') for p in root.findall('parentImage')]
+    return dict(uid=root.find('uId').get('id'), comparison=sec.get('comparison', ''), indication=sec.get('indication', ''),
+                findings=sec.get('findings', ''), impression=sec.get('impression', ''),
+                mesh=[e.text.strip() for e in mesh if e.tag == 'major' and e.text] if mesh is not None else [],
+                n_images=len(images), images=images)
+
+def read_openi(source:Path|str|None=None): # NLMCXR_reports.tgz, or a folder of its XML files (default: torchxrayvision's copy)
+    "One row per Open-i report: uid, comparison, indication, findings, impression, the human ('major') MeSH terms, image count and ids."
+    source = source or openi_archive()
+    if source is None: raise FileNotFoundError("torchxrayvision is not installed, so its Open-i reports (data/NLMCXR_reports.tgz) are missing; "
+                                               "pip install torchxrayvision, or use the templated reports.")
+    source = Path(source)
+    if source.is_dir():
+        files = sorted(source.rglob('*.xml'))
+        if not files: raise FileNotFoundError(f"No Open-i report XML files under {source}.")
+        rows = [_parse_openi_xml(f) for f in files]
+    else:
+        with tarfile.open(source) as tar:
+            rows = [_parse_openi_xml(tar.extractfile(m)) for m in tar.getmembers() if m.name.endswith('.xml')]
     df = pd.DataFrame(rows)
     df['num'] = df.uid.str.extract(r'(\d+)').astype(int)
     return df.sort_values('num').drop(columns='num').reset_index(drop=True)
