@@ -76,7 +76,8 @@ PHRASES = {
     'Pleural Effusion': [r'(?<!pericardial )(?<!joint )(?:pleural )?effusions?', r'pleural fluid', r'layering fluid',
                          r'blunt(?:ing|ed)? (?:of )?(?:the )?(?:right |left |bilateral |both )?(?:lateral |posterior )?costophrenic',
                          r'costophrenic (?:angles?|sulci|sulcus) (?:is |are )?(?:blunt\w*)'],
-    'Pleural Other': [r'pleural (?:thickening|plaques?|calcifications?|scar\w*)', r'fibrothorax', r'apical (?:pleural )?(?:cap|thickening)'],
+    'Pleural Other': [r'pleural (?:thickening|plaques?|calcifications?|scar\w*)', r'fibrothorax', r'apical (?:pleural )?(?:cap|thickening)',
+                      r'(?:fissural|interlobar|fissure) thickening', r'thickening of the (?:minor |major |horizontal |oblique )?fissure'],
     'Fracture': [r'fractur\w*'],
     'Support Devices': [r'(?:endotracheal|et|ng|og|nasogastric|orogastric|feeding|enteric|chest|tracheostomy|dobb?hoff|gastric|thoracostomy|nasoenteric) tubes?',
                         r'\bett\b', r'\bngt\b', r'tracheostomy', r'picc', r'(?:central|venous|midline|arterial|dialysis|hemodialysis|ij|jugular|subclavian|swan[- ]ganz|pa|pulmonary artery) (?:venous )?(?:lines?|catheters?)',
@@ -180,7 +181,8 @@ POST_UNC = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|is not|are not) )?(?:not (?:
 POST_OR = re.compile(r'^\W{0,3}(?:versus|vs\b|or\b)')   # "atelectasis or pneumonia": both uncertain unless negated
 
 POST_NEG = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|has|have|was|were) )?(?:no longer|not) (?:seen|present|identified|visualized|appreciated|'
-                      r'evident|demonstrated|visible|noted|detected)\b|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b')
+                      r'evident|demonstrated|visible|noted|detected)\b|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b'
+                      r'|^[^.;]{0,25}?\b(?:appears?|is|are|remains?) (?:within (?:the )?(?:limits of normal|normal limits)|normal\b|unremarkable)')
 
 def mention_status(sentence:str, start:int, end:int): # a lower-case sentence and the span of a mention in it
     "1 positive, 0 negated or -1 uncertain, and the cue that decided it, for the mention at `start:end`."
