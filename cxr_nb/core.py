@@ -116,6 +116,9 @@ def runtime(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
     return Runtime(dev, torch.bfloat16 if precision == 'bf16' else None, channels_last=precision == 'bf16', reason=why)
 
 # %% ../nbs/00_core.ipynb #3f8ee982
+def _umask():
+    m = os.umask(0); os.umask(m); return m
+
 @contextlib.contextmanager
 def atomic_write(path:Path|str, # the file to (re)write
                  mode:str='w', **kwargs): # `open` mode ('w' or 'wb') and arguments
@@ -124,6 +127,7 @@ def atomic_write(path:Path|str, # the file to (re)write
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, mode, **kwargs) as f: yield f
+        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise

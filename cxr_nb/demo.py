@@ -157,6 +157,8 @@ def add_label_noise(labels:pd.DataFrame, share:float, rng:np.random.Generator):
     unc = hit & (rng.random(vals.shape) < 0.5)
     vals[unc] = -1.0; wrong = hit & ~unc; vals[wrong] = 1.0 - vals[wrong]
     out[cols] = vals
+    findings = [c for c in cols if c != 'Support Devices']   # No Finding follows the noisy labels, as a labeler's would
+    out['No Finding'] = np.where(out[findings].isin([1.0, -1.0]).any(axis=1), np.nan, 1.0)
     return out
 
 # %% ../nbs/01_demo_data.ipynb #c39a4c49

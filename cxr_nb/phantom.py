@@ -72,7 +72,8 @@ def frontal_geometry(p:Patient, findings=(), view:str='PA'):
     ctr = p.ctr*(1.17 if view == 'AP' else 1.0)                  # AP magnifies the heart by 15-20%
     if 'Cardiomegaly' in f: ctr = max(ctr, 0.46 + 0.22*f['Cardiomegaly'].severity)*(1.08 if view == 'AP' else 1.0)
     med_w = 0.07*(1.1 if view == 'AP' else 1.0)
-    if 'Enlarged Cardiomediastinum' in f: med_w *= 1.25 + 0.45*f['Enlarged Cardiomediastinum'].severity
+    med_w *= 0.9 + 0.2*(p.anatomy_seed % 1000)/1000             # patient-to-patient variation of the normal mediastinum
+    if 'Enlarged Cardiomediastinum' in f: med_w *= 1.12 + 0.5*f['Enlarged Cardiomediastinum'].severity
     shift = 0.0
     for name in ('Pleural Effusion', 'Pneumothorax'):
         x = f.get(name)
@@ -221,7 +222,7 @@ def _effusion(f, g, G, lungs, rng):
         fluid = (G.y > level) & (side*G.x > 0) & (side*G.x < g.T*1.02) & (G.y < g.y_cp + 0.06)
         layer = np.clip((G.y - level)/0.03, 0, 1)*fluid
         inside = lungs[side]
-        add += 0.26*(0.45 + 0.55*f.severity)*layer*inside; mask |= fluid & (layer > 0.2) & inside   # small effusions layer thinly
+        add += 0.26*(0.35 + 0.65*f.severity)*layer*inside; mask |= fluid & (layer > 0.2) & inside   # small effusions layer thinly
     return add, mask
 
 def _pneumothorax(f, g, G, lungs, rng):
@@ -260,7 +261,7 @@ def _edema(f, g, G, lungs, rng):
             y0 = (g.y_dome_r if side < 0 else g.y_dome_l) - rng.uniform(0.02, 0.12)
             x_wall = side*g.T*(0.22 + 0.78*math.sqrt(max(0, min(1, (y0 - g.y_apex)/(g.y_cp - g.y_apex)))))
             G.line([(x_wall - side*0.003, y0), (x_wall - side*0.03, y0)], 0.0025, 1.0, canvas=kerley)
-    add = 0.17*(0.4 + 0.6*f.severity)*haze + 0.08*_arr(kerley)*lungs['both']
+    add = 0.15*(0.2 + 0.8*f.severity)*haze + (0.02 + 0.05*f.severity)*_arr(kerley)*lungs['both']
     return add, (haze > 0.45) | (_arr(kerley) > 0.5)
 
 def _lesion(f, g, G, lungs, rng):
