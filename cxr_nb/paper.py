@@ -11,24 +11,41 @@ from .core import project_root, atomic_write, sha256_file
 from .pipeline import read_provenance, git_state, package_versions, hardware
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SOURCE_NOTES', 'section_status', 'paper_context', 'build_paper']
+__all__ = ['SECTIONS', 'SOURCE_NOTES', 'display_table', 'section_status', 'paper_context', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
-    dict(key='dataset', title='Dataset and cohorts', files=['tables/dataset.csv', 'tables/cohorts.csv'], notebook='03_curation'),
-    dict(key='labeler', title='Report labeler against Open-i MeSH tags', files=['tables/labeler_vs_mesh.csv'], notebook='02_labeler'),
+    dict(key='dataset', title='Dataset and cohorts', files=['tables/dataset.csv', 'tables/cohorts.csv'], notebook='03_curation',
+         figures=[('figures/demo_samples.png', 'Random demo images (phantoms, not patients) with the positive labels of their reports.')]),
+    dict(key='labeler', title='Report labeler against Open-i MeSH tags (held-out reports, uncertain as positive)', files=['tables/labeler_vs_mesh.csv'],
+         notebook='02_labeler', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
     dict(key='cnn', title='CNN comparison', files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison'),
     dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced', files=['tables/study_resnet18.csv'], notebook='07_evaluation'),
     dict(key='reports', title='Report generation', files=['tables/report_generation.csv'], notebook='11_report_evaluation'),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
-def section_status(reports:Path): # the reports folder of a profile
-    "Each section with `present` (all its files exist) and the list of files that are missing."
+def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3):
+    "A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed, numbers rounded, blanks empty."
+    import pandas as pd
+    t = pd.read_csv(path)
+    for k, v in (where or {}).items(): t = t[t[k] == v]
+    t = t.drop(columns=[c for c in drop if c in t])
+    fmt = lambda x: '' if pd.isna(x) else (f'{x:.{digits}f}'.rstrip('0').rstrip('.') if isinstance(x, float) and not float(x).is_integer()
+                                           else str(int(x)) if isinstance(x, float) else str(x))
+    return [list(map(str, t.columns))] + [[fmt(x) for x in r] for r in t.itertuples(index=False)]
+
+def section_status(reports:Path, root:Path|None=None): # the reports folder of a profile, and the repository root
+    "Each section with `present` (all its files exist), the files that are missing, its tables ready to print and the figures that exist."
+    root = Path(root or project_root())
     out = []
     for s in SECTIONS:
         missing = [f for f in s['files'] if not (reports/f).exists()]
-        out.append(dict(s, present=not missing, missing=missing))
+        tables = [display_table(reports/f, s.get('where'), s.get('drop', ())) for f in s['files']] if not missing else []
+        figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c) for f, c in s.get('figures', ())
+                   if (reports/f).exists() and (reports/f).resolve().is_relative_to(root)]
+        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'figures')}, present=not missing, missing=missing,
+                        tables=tables, figures=figures))
     return out
 
 # %% ../nbs/12_results.ipynb #832edc13
@@ -51,7 +68,7 @@ def paper_context(reports:Path, # the reports folder of a profile
     return dict(profile=profile, source=source, source_note=SOURCE_NOTES.get(source, source),
                 reports_dir=rel(reports), git=git_state(root), packages=package_versions(), hardware=hardware(),
                 steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables,
-                sections=section_status(reports), built=datetime.date.today().isoformat())
+                sections=section_status(reports, root), built=datetime.date.today().isoformat())
 
 # %% ../nbs/12_results.ipynb #0a88a047
 def build_paper(reports_dir:str|Path='reports', # the profile's reports folder (relative to the repository root)
