@@ -240,7 +240,8 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         out_nb = runs/f'{step.name}.ipynb'
         log(f"{label}: running {step.notebook.name} -> {out_nb.relative_to(root) if out_nb.is_relative_to(root) else out_nb}")
         t0, started = time.time(), datetime.datetime.now().isoformat(timespec='seconds')
-        record = dict(notebook=str(step.notebook.relative_to(root)), executed=str(out_nb), parameters=step.parameters,
+        record = dict(notebook=str(step.notebook.relative_to(root)), parameters=step.parameters,
+                      executed=str(out_nb.relative_to(root)) if out_nb.is_relative_to(root) else str(out_nb),
                       inputs=inputs, started=started, fingerprint=fp, **env)
         try:
             pm.execute_notebook(str(step.notebook), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
