@@ -86,8 +86,7 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
     return steps
 
 # %% ../nbs/13_pipeline.ipynb #57863bf1
-_TYPES = {'int': (int,), 'float': (int, float), 'str': (str,), 'bool': (bool,), 'list': (list, tuple), 'dict': (dict,),
-          'NoneType': (type(None),)}
+_TYPES = {'int': (int,), 'float': (int, float), 'str': (str,), 'bool': (bool,), 'list': (list, tuple), 'dict': (dict,)}
 
 def declared_parameters(nb:Path): # a notebook with a cell tagged `parameters`
     "Name -> (type name, default) of the variables in the notebook's `parameters` cell."
@@ -114,7 +113,8 @@ def check_parameters(step:Step):
                              f"its parameters cell declares: {', '.join(declared) or 'nothing'}.")
         tname, default = declared[k]
         ok = _TYPES.get(tname)
-        if ok and v is not None and default is not None and not (isinstance(v, ok) and not (tname != 'bool' and isinstance(v, bool) and tname != 'NoneType')):
+        if ok is None or v is None or default is None: continue        # no type to check against
+        if not isinstance(v, ok) or (isinstance(v, bool) and tname != 'bool'):   # True is an int to Python, not to us
             raise ValueError(f"Step {step.name}: parameter {k}={v!r} should be a {tname} like its default {default!r}.")
     step.parameters = params
     return step
