@@ -155,6 +155,7 @@ class CXRDataset:
         if pathology == 'all': y = np.stack([make_target(self.frame, o, policy, blank).to_numpy() for o in CHEXPERT_LABELS], 1)
         elif 'target' in self.frame: y = self.frame.target.to_numpy(float)[:, None]
         else: y = make_target(self.frame, pathology, policy, blank).to_numpy()[:, None]
+        self.label_names = list(CHEXPERT_LABELS) if pathology == 'all' else [pathology]
         self.targets = torch.tensor(np.nan_to_num(y, nan=0.0), dtype=torch.float32)
         self.masks = torch.tensor(~np.isnan(y), dtype=torch.bool)
         self.train, self.rotate, self.flip = train, rotate, flip
