@@ -193,5 +193,6 @@ d = { 'settings': { 'branch': 'main',
                                  'cxr_nb.training._set_rng_state': ('training.html#_set_rng_state', 'cxr_nb/training.py'),
                                  'cxr_nb.training.evaluate_loss': ('training.html#evaluate_loss', 'cxr_nb/training.py'),
                                  'cxr_nb.training.fit': ('training.html#fit', 'cxr_nb/training.py'),
+                                 'cxr_nb.training.main': ('training.html#main', 'cxr_nb/training.py'),
                                  'cxr_nb.training.masked_bce': ('training.html#masked_bce', 'cxr_nb/training.py'),
                                  'cxr_nb.training.predict': ('training.html#predict', 'cxr_nb/training.py')}}}

@@ -16,7 +16,7 @@ from torch import nn
 from .core import CHEXPERT_LABELS, runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['TrainConfig', 'masked_bce', 'fit', 'evaluate_loss', 'predict']
+__all__ = ['TrainConfig', 'masked_bce', 'fit', 'evaluate_loss', 'predict', 'main']
 
 # %% ../nbs/06_training.ipynb #a51c7af8
 @dataclass
@@ -106,18 +106,21 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
                 opt.zero_grad()
             total += loss.item()*len(x); seen += len(x)
         train_s = time.time() - t0
+        total, seen = (acc.reduce(torch.tensor([total, float(seen)], device=acc.device), 'sum').tolist())   # over all processes
         val_loss = evaluate_loss(model, val_dl, acc, rt, pos_weight)
         improved = val_loss < best - 1e-6
         best, bad = (val_loss, 0) if improved else (best, bad + 1)
         history.append(dict(epoch=epoch + 1, train_loss=total/max(seen, 1), val_loss=val_loss, lr=sched.get_last_lr()[0],
                             train_images_per_s=seen/max(train_s, 1e-9), improved=improved))
-        state = acc.unwrap_model(model).state_dict()
-        if improved:
-            with atomic_path(out/'best.pt') as p: torch.save(state, p)
-        ck = dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, best=best, bad=bad,
-                  history=history, loader_rng=g.get_state(), rng=_rng_state(train_ds), config=asdict(cfg))
-        with atomic_path(out/'last.pt') as p: torch.save(ck, p)
-        with atomic_path(out/'history.csv') as p: pd.DataFrame(history).to_csv(p, index=False)
+        if acc.is_main_process:     # one process writes; every process can resume from it
+            state = acc.unwrap_model(model).state_dict()
+            if improved:
+                with atomic_path(out/'best.pt') as p: torch.save(state, p)
+            ck = dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, best=best, bad=bad,
+                      history=history, loader_rng=g.get_state(), rng=_rng_state(train_ds), config=asdict(cfg))
+            with atomic_path(out/'last.pt') as p: torch.save(ck, p)
+            with atomic_path(out/'history.csv') as p: pd.DataFrame(history).to_csv(p, index=False)
+        acc.wait_for_everyone()
     return pd.DataFrame(history)
 
 @torch.no_grad()
@@ -127,6 +130,7 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
         if rt.channels_last: x = x.contiguous(memory_format=torch.channels_last)
         with acc.autocast(): logits = model(x)
         total += masked_bce(logits, y, m.float(), pos_weight).item()*len(x); n += len(x)
+    total, n = acc.reduce(torch.tensor([total, float(n)], device=acc.device), 'sum').tolist()
     return total/max(n, 1)
 
 @torch.no_grad()
@@ -143,3 +147,35 @@ def predict(model, ds, batch_size:int=64, precision:str='auto'):
         out[f'prob_{n}'] = p[:, j]
         out[f'target_{n}'] = np.where(ds.masks[:, j].numpy(), ds.targets[:, j].numpy(), np.nan)
     return out
+
+# %% ../nbs/06_training.ipynb #8e8c1c5e
+def main(argv=None):
+    "cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train) ...` runs it data-parallel."
+    import argparse, sys, warnings
+    from accelerate import PartialState
+    from cxr_nb.curation import build_mimic_manifest, case_control, as_views
+    from cxr_nb.images import build_cache, CXRDataset
+    from cxr_nb.models import create_model
+    p = argparse.ArgumentParser(prog='cxr-train', description='Train a CNN with the study recipe (one pathology or all 14).')
+    p.add_argument('--data', required=True); p.add_argument('--out', required=True)
+    d = TrainConfig.__dataclass_fields__
+    for k in ('arch', 'pathology', 'size', 'epochs', 'batch_size', 'accumulate', 'lr', 'weight_decay', 'patience', 'policy', 'imbalance', 'seed', 'precision'):
+        p.add_argument('--' + k.replace('_', '-'), type=type(d[k].default), default=d[k].default)
+    p.add_argument('--weights', default='imagenet', help="'imagenet' (a local file), a path, or 'none'")
+    p.add_argument('--views', default='PA'); p.add_argument('--no-flip', action='store_true')
+    a = p.parse_args(argv)
+    try: cfg = TrainConfig(**{k: getattr(a, k) for k in d if hasattr(a, k) and k not in ('weights', 'flip')},
+                           weights=None if a.weights == 'none' else a.weights, flip=not a.no_flip)
+    except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
+    state = PartialState(cpu=not torch.cuda.is_available())   # CPU processes launched by torchrun: gloo
+    with state.main_process_first():      # the first process builds the cache; the others reuse it
+        manifest, _, _ = build_mimic_manifest(a.data, views=as_views(a.views), reports=False)
+        frame = manifest if cfg.pathology == 'all' else case_control(manifest, cfg.pathology)
+        cache = build_cache(frame, a.data, cfg.size, progress=False)
+    mk = lambda split, train: CXRDataset(cache, frame[frame.split == split], cfg.pathology, cfg.policy, cfg.blank, train=train,
+                                         rotate=cfg.rotate, flip=cfg.flip, seed=cfg.seed)
+    history = fit(cfg, mk('train', True), mk('validate', False), a.out, progress=state.is_main_process)
+    if state.is_main_process:
+        print(history.round(4).to_string(index=False))
+        print(f"cxr-train: {len(history)} epochs, best validation loss {history.val_loss.min():.4f}, run in {a.out}")
+    return 0
