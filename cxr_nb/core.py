@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #ea191e5a
 from __future__ import annotations
 import contextlib, hashlib, os, random, re, tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_curation.ipynb #aac743c1
 from __future__ import annotations
-import argparse, datetime, hashlib, json, os, re, sys, time
+import argparse, datetime, json, os, re, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 

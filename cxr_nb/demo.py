@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_demo_data.ipynb #d5f4df15
 from __future__ import annotations
-import argparse, datetime, gzip, importlib.util, io, json, os, re, sys, tarfile, textwrap, time
+import argparse, datetime, gzip, importlib.util, os, re, sys, tarfile, textwrap, time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -14,7 +14,7 @@ import pandas as pd
 from PIL import Image
 
 from .core import CHEXPERT_LABELS, atomic_write
-from .phantom import Patient, Finding, random_patient, random_exposure, render_frontal, render_lateral
+from .phantom import Finding, random_patient, random_exposure, render_frontal, render_lateral
 
 # %% auto #0
 __all__ = ['MESH_MAP', 'MENTIONS', 'VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT',
@@ -295,7 +295,7 @@ DICOM_VARIANTS = [  # (modality, photometric interpretation, transfer syntax) of
 def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photometric:str='MONOCHROME2', syntax:str='explicit'):
     "Write a 12-bit DICOM radiograph of `img` (MONOCHROME1 stores it inverted), uncompressed, JPEG-LS lossless or RLE."
     from pydicom.dataset import Dataset, FileMetaDataset
-    from pydicom.uid import ExplicitVRLittleEndian, JPEGLSLossless, RLELossless, SecondaryCaptureImageStorage
+    from pydicom.uid import ExplicitVRLittleEndian, JPEGLSLossless, RLELossless
     rng = np.random.default_rng(row['image_seed'])
     uid = lambda: '2.25.' + str(int(rng.integers(0, 2**62)) * 2**64 + int(rng.integers(0, 2**62)))
     px = img.astype(np.uint16)*16 + 8                               # 8 -> 12 bits

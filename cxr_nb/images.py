@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_images.ipynb #b06d258f
 from __future__ import annotations
-import hashlib, json, math, os, time
+import hashlib, math, os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import CHEXPERT_LABELS, atomic_write, atomic_path
+from .core import CHEXPERT_LABELS, atomic_path
 
 # %% auto #0
 __all__ = ['read_dicom', 'read_image', 'fit_square', 'cache_key', 'ImageCache', 'build_cache', 'normalise', 'augment',

@@ -5,13 +5,11 @@
 # %% ../nbs/01a_phantom.ipynb #32be6b3b
 from __future__ import annotations
 import functools, math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
-
-from .core import CHEXPERT_LABELS
 
 # %% auto #0
 __all__ = ['LOBES', 'DRAW', 'GALLERY', 'Patient', 'Finding', 'random_patient', 'Geometry', 'frontal_geometry', 'vessel_tree',
@@ -194,8 +192,8 @@ def _airspace(f, g, G, lungs, rng, density):
         if loc in ('middle', 'lingula'): cx = side*(g.heart_a*0.8 + rx*0.6) + g.heart_x*0.5   # abuts the heart border
         if loc == 'lower': cy = (g.y_dome_r if side < 0 else g.y_dome_l) - ry*0.5        # abuts the diaphragm
         r2 = ((G.x - cx)/rx)**2 + ((G.y - cy)/ry)**2
-        field = _blob_field(rng, G.H, G.W, cells=int(rng.integers(6, 12)))
-        patch = np.clip((1.15 - r2) + 0.9*(field - 0.5), 0, 1) * lungs[side]
+        mottle = _blob_field(rng, G.H, G.W, cells=int(rng.integers(6, 12)))
+        patch = np.clip((1.15 - r2) + 0.9*(mottle - 0.5), 0, 1) * lungs[side]
         patch = np.clip(patch*(1.6 + f.severity), 0, 1)
         total += patch; mask |= (patch > 0.3) if (patch > 0.3).any() else (patch > 0)   # faint patches keep a mask
     total = _smooth(total, 0.012*G.H)

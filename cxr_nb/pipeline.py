@@ -5,7 +5,7 @@
 # %% ../nbs/13_pipeline.ipynb #6531690a
 from __future__ import annotations
 import argparse, ast, datetime, hashlib, importlib.metadata, itertools, json, os, platform, re, subprocess, sys, time
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -13,14 +13,11 @@ import yaml
 from .core import project_root, sha256_file, atomic_write
 
 # %% auto #0
-__all__ = ['CONTEXT_PARAMETERS', 'Step', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters',
-           'library_modules', 'hash_path', 'fingerprint', 'git_state', 'package_versions', 'hardware',
-           'read_provenance', 'write_provenance', 'StepFailed', 'run_pipeline', 'main', 'summarise_nbdev_test',
-           'flagged_notebooks', 'nbtest_main']
+__all__ = ['Step', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
+           'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
+           'StepFailed', 'run_pipeline', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
-CONTEXT_PARAMETERS = ('profile', 'source', 'data_dir', 'reports_dir')
-
 @dataclass
 class Step:
     "One papermill execution of one notebook with one set of parameters."

@@ -4,8 +4,8 @@
 
 # %% ../nbs/06_training.ipynb #8b558ea1
 from __future__ import annotations
-import json, math, os, time
-from dataclasses import dataclass, asdict, field
+import math, time
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .core import CHEXPERT_LABELS, runtime, seed_everything, atomic_path, atomic_write
+from .core import runtime, seed_everything, atomic_path
 
 # %% auto #0
 __all__ = ['TrainConfig', 'masked_bce', 'fit', 'evaluate_loss', 'predict', 'main']
@@ -151,11 +151,10 @@ def predict(model, ds, batch_size:int=64, precision:str='auto'):
 # %% ../nbs/06_training.ipynb #8e8c1c5e
 def main(argv=None):
     "cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train) ...` runs it data-parallel."
-    import argparse, sys, warnings
+    import argparse, sys
     from accelerate import PartialState
     from cxr_nb.curation import build_mimic_manifest, case_control, as_views
     from cxr_nb.images import build_cache, CXRDataset
-    from cxr_nb.models import create_model
     p = argparse.ArgumentParser(prog='cxr-train', description='Train a CNN with the study recipe (one pathology or all 14).')
     p.add_argument('--data', required=True); p.add_argument('--out', required=True)
     d = TrainConfig.__dataclass_fields__
