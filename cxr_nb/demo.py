@@ -365,6 +365,11 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
     if not 0 <= label_noise <= 0.5: raise ValueError(f"label_noise must be between 0 and 0.5, got {label_noise!r}.")
     if not isinstance(studies, (int, np.integer)) or studies < 1: raise ValueError(f"studies must be a positive integer, got {studies!r}.")
     out.mkdir(exist_ok=True)
+    if (out/'files').exists():        # a previous demo: its images would mix with the new ones, so it goes (never a folder we did not write)
+        if not (out/'demo-ground-truth.csv.gz').exists():
+            raise FileExistsError(f"{out} already has a files/ folder and is not a demo dataset; choose an empty or new folder.")
+        import shutil
+        for d in ('files', 'cache'): shutil.rmtree(out/d, ignore_errors=True)
     plan = plan_demo(studies, seed, reports, splits)
     # images and masks, one task per study, in parallel; results come back in plan order
     rows = plan.to_dict('records')

@@ -19,8 +19,16 @@ SECTIONS = [
          figures=[('figures/demo_samples.png', 'Random demo images (phantoms, not patients) with the positive labels of their reports.')]),
     dict(key='labeler', title='Report labeler against Open-i MeSH tags (held-out reports, uncertain as positive)', files=['tables/labeler_vs_mesh.csv'],
          notebook='02_labeler', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
-    dict(key='cnn', title='CNN comparison', files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison'),
-    dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced', files=['tables/study_resnet18.csv'], notebook='07_evaluation'),
+    dict(key='cnn', title='CNN comparison (test split; macro over the 14 labels; F1 and accuracy at thresholds from validation)',
+         files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison', drop=['runtime', 'weights'],
+         figures=[('figures/cnn_comparison.png', 'Test ROC-AUC per label and architecture with 95% CIs (bootstrap over patients).')]),
+    dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced: case/control models at 0.5 and at Youden\'s J, beside the published rows',
+         files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'],
+         figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
+                   'confusion at Youden\'s J, reliability.')]),
+    dict(key='explain', title='Grad-CAM against the drawn findings (pointing game; chance is the finding\'s share of the image)',
+         files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
+         figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of the multi-label ResNet-18: peaks inside (top) and outside (bottom) the drawn finding.')]),
     dict(key='reports', title='Report generation', files=['tables/report_generation.csv'], notebook='11_report_evaluation'),
 ]
 

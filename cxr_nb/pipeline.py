@@ -15,7 +15,8 @@ from .core import project_root, sha256_file, atomic_write
 # %% auto #0
 __all__ = ['Step', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
            'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
-           'StepFailed', 'run_pipeline', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
+           'StepFailed', 'test_flags', 'without_flagged_cells', 'run_pipeline', 'main', 'summarise_nbdev_test',
+           'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -71,7 +72,7 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
         if not nb.exists(): raise FileNotFoundError(f"{cfg['path']}: step notebook {nb} does not exist.")
         matrix = s.get('matrix') or {}
         for combo in itertools.product(*matrix.values()):
-            mvars = dict(zip(matrix, combo)); c = {**ctx, **mvars}
+            mvars = dict(zip(matrix, combo)); c = {**ctx, **mvars, **{f'{k}_file': str(v).replace(' ', '_') for k, v in mvars.items()}}
             where = f"{cfg['path'].name}, step {s['notebook']}"
             params = {**(cfg.get('parameters') or {}), **_fill(s.get('parameters') or {}, c, where), **mvars}
             name = '__'.join([nb.stem] + [f'{k}-{_slug(v)}' for k, v in mvars.items()])
@@ -197,6 +198,22 @@ def write_provenance(path:Path, prov:dict):
 # %% ../nbs/13_pipeline.ipynb #55457415
 class StepFailed(RuntimeError): pass
 
+def test_flags(root:Path):
+    "The optional-test flags of settings.ini (`tst_flags`)."
+    import configparser
+    c = configparser.ConfigParser(); c.read(Path(root)/'settings.ini')
+    return c['DEFAULT'].get('tst_flags', '').split()
+
+def without_flagged_cells(nb:Path, flags, dest:Path):
+    "Write `nb` to `dest` without the cells whose first directive line names one of `flags`; return how many were dropped."
+    import nbformat
+    book = nbformat.read(nb, as_version=4)
+    pat = re.compile(r'^#\|\s*(' + '|'.join(map(re.escape, flags)) + r')\b', re.M) if flags else None
+    keep = [c for c in book.cells if not (pat and c.cell_type == 'code' and pat.search(c.source))]
+    dropped = len(book.cells) - len(keep); book.cells = keep
+    nbformat.write(book, dest)
+    return dropped
+
 def _match(step:Step, name:str):
     name = Path(name).stem if name.endswith('.ipynb') else name
     return step.name == name or step.notebook.stem == name or step.notebook.stem.split('_')[0] == name
@@ -227,6 +244,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     prov_path = runs/'provenance.json'; prov = read_provenance(prov_path)
     prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']))
     env = dict(git=git_state(root), packages=package_versions(), hardware=hardware())
+    flags = test_flags(root)
     results = []
     for i, step in enumerate(steps, 1):
         label = f"[{i}/{len(steps)}] {step.name}"
@@ -240,12 +258,15 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         record = dict(notebook=str(step.notebook.relative_to(root)), parameters=step.parameters,
                       executed=str(out_nb.relative_to(root)) if out_nb.is_relative_to(root) else str(out_nb),
                       inputs=inputs, started=started, fingerprint=fp, **env)
+        src = runs/f'.{step.name}.input.ipynb'
+        record['flagged_cells_skipped'] = without_flagged_cells(step.notebook, flags, src)
         try:
-            pm.execute_notebook(str(step.notebook), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
+            pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
                                 cwd=str(root), progress_bar=False)
             status = 'ok'
         except Exception as e:
             status, err = 'failed', e
+        src.unlink(missing_ok=True)
         record.update(status=status, wall_s=round(time.time() - t0, 2),
                       finished=datetime.datetime.now().isoformat(timespec='seconds'),
                       outputs={str(p): hash_path(_resolve(p, root)) for p in step.outputs})
