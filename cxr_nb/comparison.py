@@ -78,7 +78,7 @@ def plot_comparison(by_label:pd.DataFrame, title:str=''):
         ax.errorbar(s.roc_auc, yy, xerr=[s.roc_auc - s.roc_auc_low, s.roc_auc_high - s.roc_auc], fmt='o', ms=3, lw=0.8, capsize=0, label=a)
     ax.axvline(0.5, color='k', ls=':', lw=0.6)
     ax.set_yticks(range(len(labels)), labels, fontsize=7); ax.invert_yaxis(); ax.set_xlabel('test ROC-AUC (95% CI, bootstrap over patients)', fontsize=8)
-    ax.set_xlim(0.3, 1.0); ax.tick_params(labelsize=7); ax.legend(fontsize=7, loc='lower left', ncol=len(archs))
+    ax.set_xlim(0.3, 1.0); ax.tick_params(labelsize=7); ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.12), ncol=len(archs), frameon=False)
     if title: ax.set_title(title, fontsize=8)
     fig.tight_layout()
     return fig

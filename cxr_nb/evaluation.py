@@ -219,7 +219,7 @@ def fit_temperature(y, p):
     from scipy.optimize import minimize_scalar
     y, z = np.asarray(y, float), _logit(p)
     nll = lambda logt: np.mean(np.logaddexp(0, z/np.exp(logt)) - y*z/np.exp(logt))
-    return float(np.exp(minimize_scalar(nll, bounds=(-3, 3), method='bounded').x))
+    return float(np.exp(minimize_scalar(nll, bounds=(-4, 4), method='bounded').x))   # T in [0.018, 55]; at a bound, validation cannot tell
 
 def apply_temperature(p, T:float): return 1/(1 + np.exp(-_logit(p)/T))
 
@@ -261,25 +261,35 @@ def plot_grid(test:pd.DataFrame, metrics:pd.DataFrame, # predictions and the out
     return fig
 
 # %% ../nbs/07_evaluation.ipynb #2eee7424
-CAM_LAYERS = {'resnet18': 'layer4', 'resnet50': 'layer4', 'densenet121': 'features.norm5', 'vgg16': 'features.29'}
+# Candidate layers per architecture, last first: Grad-CAM uses the last one whose map has at least `min_cells` cells a side.
+# At 224 px the last block of a ResNet is 7 x 7; at the demo's 64 px it is 2 x 2, too coarse to point at anything, and the
+# block before it (4 x 4) is used instead.
+CAM_LAYERS = {'resnet18': ['layer4', 'layer3', 'layer2'], 'resnet50': ['layer4', 'layer3', 'layer2'],
+              'densenet121': ['features.norm5', 'features.denseblock3', 'features.denseblock2'],
+              'vgg16': ['features.29', 'features.22', 'features.15']}
 
 def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
-             class_index:int=0, layer:str|None=None):
-    "Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`, from the activations and gradients of `layer` (default per architecture)."
+             class_index:int=0, layer:str|None=None, # a layer name, or None for the architecture's candidates
+             min_cells:int=4):
+    """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their spatially
+    averaged gradients, rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
     import torch
-    layer = layer or CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
-    if layer is None: raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
-    module = dict(model.named_modules())[layer]
-    store = {}
-    h1 = module.register_forward_hook(lambda m, i, o: store.__setitem__('act', o))
-    h2 = module.register_full_backward_hook(lambda m, gi, go: store.__setitem__('grad', go[0]))
+    names = [layer] if layer else CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
+    if not names: raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
+    modules = dict(model.named_modules()); store, hooks = {}, []
+    for n in names:
+        hooks.append(modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(('act', n), o)))
+        hooks.append(modules[n].register_full_backward_hook(lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
     try:
         x = x.detach().float().requires_grad_(True)     # full precision: gradients of bf16 activations are too coarse for a map
         with torch.enable_grad():
             out = model(x)[:, class_index].sum()
             model.zero_grad(); out.backward()
-    finally: h1.remove(); h2.remove()
-    a, g = store['act'].detach(), store['grad'].detach()
+    finally:
+        for h in hooks: h.remove()
+    name = next((n for n in names if min(store[('act', n)].shape[-2:]) >= min_cells), names[-1])
+    model.cam_layer = name
+    a, g = store[('act', name)].detach(), store[('grad', name)].detach()
     cam = torch.relu((g.mean((2, 3), keepdim=True)*a).sum(1, keepdim=True))
     cam = torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
     cam = cam - cam.amin((1, 2), keepdim=True)
@@ -288,7 +298,8 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
 def pointing_game(heat:np.ndarray, mask:np.ndarray, tolerance:int=0):
     "True when the heatmap's peak lies inside the mask (or within `tolerance` pixels of it); None when the mask is empty."
     if not mask.any(): return None
-    i, j = np.unravel_index(np.argmax(heat), heat.shape)
+    # an upsampled coarse map has a plateau of equal maxima at its peak: its centre is the peak, not its first pixel
+    i, j = np.argwhere(heat >= heat.max() - 1e-6).mean(0).round().astype(int)
     if tolerance: return bool(mask[max(0, i - tolerance):i + tolerance + 1, max(0, j - tolerance):j + tolerance + 1].any())
     return bool(mask[i, j])
 
@@ -343,15 +354,16 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
             heat = grad_cam(model, x, j)
             for (r, m), h, img in zip(chunk, heat, imgs):
-                rows.append(dict(dicom_id=r['dicom_id'], label=l, prob=float(r[f'prob_{l}']), hit=pointing_game(h, m), iou=heat_iou(h, m),
-                                 mask_share=float(m.mean())))
+                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, prob=float(r[f'prob_{l}']), hit=pointing_game(h, m),
+                                 iou=heat_iou(h, m), mask_share=float(m.mean())))
                 keep[(r['dicom_id'], l)] = (img, h, m)
-    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'prob', 'hit', 'iou', 'mask_share']), keep
+    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'prob', 'hit', 'iou', 'mask_share']), keep
 
 def gradcam_summary(scores:pd.DataFrame):
     "Per label: images scored, pointing-game hit rate (with the rate a uniformly random peak would get: the mask's share of the image), mean IoU."
     if scores.empty: return pd.DataFrame(columns=['label', 'images', 'pointing_game', 'chance', 'mean_iou'])
-    g = scores.groupby('label', sort=False)
+    keys = [k for k in ('model', 'layer', 'label') if k in scores]
+    g = scores.groupby(keys, sort=False)
     return pd.DataFrame(dict(images=g.size(), pointing_game=g.hit.mean(), chance=g.mask_share.mean(), mean_iou=g.iou.mean())).reset_index()
 
 def gradcam_montage(scores:pd.DataFrame, keep:dict, n:int=4, title:str=''):
@@ -364,7 +376,7 @@ def gradcam_montage(scores:pd.DataFrame, keep:dict, n:int=4, title:str=''):
         for ax, r in zip(ax_row, part.itertuples()):
             img, h, m = keep[(r.dicom_id, r.label)]
             ax.imshow(img, cmap='gray'); ax.imshow(h, cmap='jet', alpha=0.35); ax.contour(m, levels=[0.5], colors='w', linewidths=0.8)
-            i, j = np.unravel_index(np.argmax(h), h.shape); ax.plot(j, i, 'w+', ms=8)
+            i, j = np.argwhere(h >= h.max() - 1e-6).mean(0); ax.plot(j, i, 'w+', ms=8)
             ax.set_title(f'{r.label}\np={r.prob:.2f}, IoU {r.iou:.2f}', fontsize=7)
         for ax in ax_row: ax.axis('off')
         ax_row[0].text(-0.05, 0.5, name, transform=ax_row[0].transAxes, rotation=90, va='center', ha='right', fontsize=8)
@@ -375,7 +387,8 @@ def gradcam_montage(scores:pd.DataFrame, keep:dict, n:int=4, title:str=''):
 # %% ../nbs/07_evaluation.ipynb #b654f203
 def _cell(x, digits=3):
     if isinstance(x, (float, np.floating)):
-        return '' if np.isnan(x) else f'{x:.{digits}f}'
+        if np.isnan(x): return ''
+        return str(int(x)) if float(x).is_integer() and abs(x) >= 1 else f'{x:.{digits}f}'
     return str(x)
 
 def write_table(df:pd.DataFrame, stem:Path|str, # the table and its path without suffix
@@ -384,11 +397,12 @@ def write_table(df:pd.DataFrame, stem:Path|str, # the table and its path without
     stem = Path(stem); stem.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(stem.with_suffix('.csv')) as p: df.to_csv(p, index=False)
     cells = [[_cell(x, digits) for x in r] for r in df.itertuples(index=False)]
-    md = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '|'.join('---' if df[c].dtype == object else '---:' for c in df.columns) + '|']
+    num = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns}
+    md = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '|'.join('---:' if num[c] else '---' for c in df.columns) + '|']
     md += ['| ' + ' | '.join(r) + ' |' for r in cells]
     with atomic_write(stem.with_suffix('.md')) as f: f.write(('*' + caption + '*\n\n' if caption else '') + '\n'.join(md) + '\n')
     esc = lambda s: str(s).replace('\\', r'\textbackslash{}').replace('&', r'\&').replace('%', r'\%').replace('_', r'\_').replace('#', r'\#')
-    align = ''.join('l' if df[c].dtype == object else 'r' for c in df.columns)
+    align = ''.join('r' if num[c] else 'l' for c in df.columns)
     tex = [r'\begin{table}[ht]', r'\centering', *([rf'\caption{{{esc(caption)}}}'] if caption else []), rf'\begin{{tabular}}{{{align}}}', r'\toprule',
            ' & '.join(esc(c) for c in df.columns) + r' \\', r'\midrule', *[' & '.join(esc(x) for x in r) + r' \\' for r in cells],
            r'\bottomrule', r'\end{tabular}', r'\end{table}']

@@ -63,6 +63,7 @@ def _set_rng_state(state, ds):
 
 def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.images.CXRDataset) and the run folder
         stop_after:int|None=None, # stop after this many epochs in this call (tests use it to simulate a killed run)
+        restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh (True) or raise (False)
         progress:bool=True):
     "Train with the recipe, checkpointing every epoch (`last.pt`, `best.pt`), resuming from `last.pt` when it exists; return the history."
     from accelerate import Accelerator
@@ -92,8 +93,15 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
         pos = (train_ds.targets*train_ds.masks).sum(0); neg = ((1 - train_ds.targets)*train_ds.masks).sum(0)
         pos_weight = (neg/pos.clamp(min=1)).clamp(max=100).to(acc.device)
     history, start, best, bad = [], 0, math.inf, 0
-    if (out/'last.pt').exists():   # resume
-        ck = torch.load(out/'last.pt', map_location='cpu', weights_only=False)
+    ck = torch.load(out/'last.pt', map_location='cpu', weights_only=False) if (out/'last.pt').exists() else None
+    if ck is not None and ck.get('config') != asdict(cfg):      # a checkpoint of another configuration is never resumed
+        diff = {k: (ck.get('config', {}).get(k), v) for k, v in asdict(cfg).items() if ck.get('config', {}).get(k) != v}
+        if not restart_if_changed:
+            raise ValueError(f"{out} holds a checkpoint of a different configuration (was, now: {diff}); resuming it would mix two runs. "
+                             "Delete the folder or choose another one.")
+        print(f"{out}: the checkpoint there was made with another configuration (was, now: {diff}); training starts afresh.")
+        ck = None
+    if ck is not None:   # resume
         acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
         g.set_state(ck['loader_rng']); _set_rng_state(ck['rng'], train_ds)
         history, start, best, bad = ck['history'], ck['epoch'] + 1, ck['best'], ck['bad']
