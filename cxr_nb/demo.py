@@ -364,6 +364,8 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
     if not isinstance(size, (int, np.integer)) or size < 64: raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
     if not 0 <= label_noise <= 0.5: raise ValueError(f"label_noise must be between 0 and 0.5, got {label_noise!r}.")
     if not isinstance(studies, (int, np.integer)) or studies < 1: raise ValueError(f"studies must be a positive integer, got {studies!r}.")
+    if len(splits) != 3 or min(splits) <= 0 or abs(sum(splits) - 1) > 1e-6:
+        raise ValueError(f"splits must be three positive train/validate/test shares summing to 1, got {splits!r}.")
     out.mkdir(exist_ok=True)
     if (out/'files').exists():        # a previous demo: its images would mix with the new ones, so it goes (never a folder we did not write)
         if not (out/'demo-ground-truth.csv.gz').exists():

@@ -426,7 +426,7 @@ def study_table(metrics:pd.DataFrame, operating_point:str='fixed'):
                         'Positives': w.positives, 'Images': w.n})
     return out.reset_index(drop=True)
 
-# %% ../nbs/07_evaluation.ipynb #709e29cd
+# %% ../nbs/07_evaluation.ipynb #dedb36cb
 def run_thresholds(run:Path|str, operating_point:str='youden'):
     "Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where none was chosen."
     f = Path(run)/'metrics.csv'

@@ -260,7 +260,7 @@ def main(argv=None):
     state = PartialState(cpu=not torch.cuda.is_available())   # CPU processes launched by torchrun: gloo
     with state.main_process_first():      # the first process builds the cache; the others reuse it
         manifest = load_manifest(a.data, a.manifest_dir, a.views)
-        cache = build_cache(manifest, a.data, cfg.size, progress=False)
+        cache = build_cache(manifest, a.data, cfg.size, Path(a.manifest_dir)/'cache' if a.manifest_dir else None, progress=False)
     try: train_ds, val_ds, test_ds = make_datasets(cfg, manifest, cache)
     except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
     history = fit(cfg, train_ds, val_ds, a.out, progress=state.is_main_process)
