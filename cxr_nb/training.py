@@ -16,8 +16,8 @@ from torch import nn
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['TrainConfig', 'masked_bce', 'fit', 'evaluate_loss', 'inference_model', 'predict', 'run_folder', 'load_manifest',
-           'make_datasets', 'finish_run', 'main']
+__all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'fit', 'evaluate_loss', 'inference_model', 'predict', 'run_folder',
+           'load_manifest', 'make_datasets', 'finish_run', 'main']
 
 # %% ../nbs/06_training.ipynb #a51c7af8
 @dataclass
@@ -61,6 +61,14 @@ def _rng_state(ds):
 def _set_rng_state(state, ds):
     torch.set_rng_state(state['torch']); np.random.set_state(state['numpy']); ds.generator.set_state(state['augment'])
 
+def dataset_id(train_ds, val_ds):
+    "16 hex digits naming the training and validation images and targets: a checkpoint is resumed only on the same data."
+    import hashlib
+    h = hashlib.sha256()
+    for ds in (train_ds, val_ds):
+        h.update('\n'.join(ds.frame.dicom_id.astype(str)).encode()); h.update(ds.targets.numpy().tobytes()); h.update(ds.masks.numpy().tobytes())
+    return h.hexdigest()[:16]
+
 def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.images.CXRDataset) and the run folder
         stop_after:int|None=None, # stop after this many epochs in this call (tests use it to simulate a killed run)
         restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh (True) or raise (False)
@@ -93,13 +101,14 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
         pos = (train_ds.targets*train_ds.masks).sum(0); neg = ((1 - train_ds.targets)*train_ds.masks).sum(0)
         pos_weight = (neg/pos.clamp(min=1)).clamp(max=100).to(acc.device)
     history, start, best, bad = [], 0, math.inf, 0
+    data_id = dataset_id(train_ds, val_ds)
     ck = torch.load(out/'last.pt', map_location='cpu', weights_only=False) if (out/'last.pt').exists() else None
-    if ck is not None and ck.get('config') != asdict(cfg):      # a checkpoint of another configuration is never resumed
+    if ck is not None and (ck.get('config') != asdict(cfg) or ck.get('data') != data_id):   # never resume another run
         diff = {k: (ck.get('config', {}).get(k), v) for k, v in asdict(cfg).items() if ck.get('config', {}).get(k) != v}
+        what = f"a different configuration (was, now: {diff})" if diff else "different training or validation data (images or labels)"
         if not restart_if_changed:
-            raise ValueError(f"{out} holds a checkpoint of a different configuration (was, now: {diff}); resuming it would mix two runs. "
-                             "Delete the folder or choose another one.")
-        print(f"{out}: the checkpoint there was made with another configuration (was, now: {diff}); training starts afresh.")
+            raise ValueError(f"{out} holds a checkpoint of {what}; resuming it would mix two runs. Delete the folder or choose another one.")
+        print(f"{out}: the checkpoint there was made with {what}; training starts afresh.")
         ck = None
     if ck is not None:   # resume
         acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
@@ -133,7 +142,7 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
             state = acc.unwrap_model(model).state_dict()
             if improved:
                 with atomic_path(out/'best.pt') as p: torch.save(state, p)
-            ck = dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, best=best, bad=bad,
+            ck = dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, best=best, bad=bad, data=data_id,
                       history=history, loader_rng=g.get_state(), rng=_rng_state(train_ds), config=asdict(cfg))
             with atomic_path(out/'last.pt') as p: torch.save(ck, p)
             with atomic_path(out/'history.csv') as p: pd.DataFrame(history).to_csv(p, index=False)

@@ -15,10 +15,12 @@ import torch
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'SKIP_QUANTISATION', 'LORA_TARGETS', 'train_tokenizer', 'TinyConfig', 'tiny_mllama',
-           'save_base', 'load_vlm', 'ReportTrainConfig', 'add_lora', 'planned_steps', 'finetune', 'generate_reports']
+__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'SKIP_QUANTISATION', 'LORA_TARGETS', 'NORMAL_REPORT', 'TEMPLATE_SENTENCES',
+           'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'load_vlm', 'ReportTrainConfig', 'add_lora',
+           'planned_steps', 'finetune', 'generate_reports', 'template_report', 'baseline_constant', 'baseline_template',
+           'cnn_embeddings', 'baseline_retrieval']
 
-# %% ../nbs/10_report_generation.ipynb #ec0de116
+# %% ../nbs/10_report_generation.ipynb #40ae1e8a
 REAL_MODEL = 'meta-llama/Llama-3.2-11B-Vision-Instruct'
 
 LLAMA3_SPECIAL = ['<|begin_of_text|>', '<|end_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
@@ -78,7 +80,7 @@ def save_base(model, processor, path:Path|str):
     model.save_pretrained(path, safe_serialization=True); processor.save_pretrained(path)
     return path
 
-# %% ../nbs/10_report_generation.ipynb #168b8b81
+# %% ../nbs/10_report_generation.ipynb #7d88262a
 SKIP_QUANTISATION = ['vision_model', 'multi_modal_projector', 'lm_head']   # kept in bf16, as QLoRA recipes for Mllama do
 
 def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real model, or the tiny one saved with `save_base`)
@@ -114,7 +116,7 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
         how['loaded'] = how['dtype']
     return model, processor, how
 
-# %% ../nbs/10_report_generation.ipynb #011044f9
+# %% ../nbs/10_report_generation.ipynb #916227a3
 LORA_TARGETS = r'.*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)'
 
 @dataclass
@@ -201,3 +203,60 @@ def generate_reports(model, processor, ds, # a ReportDataset
     pairs = ds.pairs.set_index('study_id')
     out = pd.DataFrame(rows)
     return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(), dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
+
+# %% ../nbs/10_report_generation.ipynb #0f209dc2
+NORMAL_REPORT = ("FINDINGS: The lungs are clear. The cardiomediastinal silhouette is within normal limits. "
+                 "No pleural effusion or pneumothorax. No acute osseous abnormality.\n"
+                 "IMPRESSION: No acute cardiopulmonary process.\nRECOMMENDATIONS: None.")
+
+# one sentence per observation for the template baseline (worded so that cxr_nb.labeler reads each back as positive)
+TEMPLATE_SENTENCES = {
+    'Enlarged Cardiomediastinum': 'The cardiomediastinal silhouette is enlarged.', 'Cardiomegaly': 'There is cardiomegaly.',
+    'Lung Lesion': 'There is a pulmonary nodule.', 'Lung Opacity': 'There is an opacity in the lung.', 'Edema': 'There is pulmonary edema.',
+    'Consolidation': 'There is consolidation.', 'Pneumonia': 'Findings suggest pneumonia.', 'Atelectasis': 'There is atelectasis.',
+    'Pneumothorax': 'There is a pneumothorax.', 'Pleural Effusion': 'There is a pleural effusion.', 'Pleural Other': 'There is pleural thickening.',
+    'Fracture': 'There is a rib fracture.', 'Support Devices': 'A support device is in place.'}
+
+def template_report(positives):
+    "A report stating exactly the observations in `positives` (the normal report when there are none besides devices)."
+    found = [o for o in TEMPLATE_SENTENCES if o in set(positives)]
+    if not [o for o in found if o != 'Support Devices']:
+        return NORMAL_REPORT if not found else NORMAL_REPORT.replace('FINDINGS: ', 'FINDINGS: ' + TEMPLATE_SENTENCES['Support Devices'] + ' ')
+    body = ' '.join(TEMPLATE_SENTENCES[o] for o in found)
+    impression = ', '.join(o.lower() for o in found if o != 'Support Devices')
+    return f"FINDINGS: {body}\nIMPRESSION: {impression[0].upper() + impression[1:]}.\nRECOMMENDATIONS: None."
+
+def baseline_constant(pairs:pd.DataFrame):
+    "The constant normal report for every study: what a metric that rewards fluent boilerplate gives for nothing."
+    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=NORMAL_REPORT, reference=pairs.report.to_numpy())
+
+def baseline_template(pairs:pd.DataFrame, pred:pd.DataFrame, thresholds:pd.Series):
+    "Template reports from a CNN's test predictions called at its validation thresholds (one image per study, as the pairs)."
+    p = pred.set_index('dicom_id').reindex(pairs.dicom_id)
+    if p.filter(like='prob_').isna().any().any():
+        missing = pairs.dicom_id[p.filter(like='prob_').isna().any(axis=1).to_numpy()].tolist()
+        raise ValueError(f"{len(missing)} report images have no CNN prediction (e.g. {missing[:2]}); use the CNN run trained on the same manifest.")
+    labels = [c[5:] for c in p.columns if c.startswith('prob_')]
+    calls = [[l for l in labels if r[f'prob_{l}'] >= thresholds.get(l, 0.5)] for _, r in p.iterrows()]
+    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=[template_report(c) for c in calls], reference=pairs.report.to_numpy())
+
+@torch.inference_mode()
+def cnn_embeddings(model, images:np.ndarray, batch_size:int=64):
+    "The CNN's penultimate features (its last layer's input) for uint8 images (N, H, W), L2-normalised."
+    from cxr_nb.images import normalise
+    from cxr_nb.models import ARCHITECTURES, _get_module
+    head = _get_module(model, ARCHITECTURES.loc[model.provenance['architecture'], 'head'])
+    feats = []
+    h = head.register_forward_hook(lambda m, i, o: feats.append(i[0].float()))
+    try:
+        for s in range(0, len(images), batch_size):
+            model(normalise(torch.from_numpy(np.asarray(images[s:s + batch_size])))[:, None].expand(-1, 3, -1, -1))
+    finally: h.remove()
+    f = torch.cat(feats)
+    return torch.nn.functional.normalize(f.flatten(1), dim=1).numpy()
+
+def baseline_retrieval(train:pd.DataFrame, test:pd.DataFrame, train_emb:np.ndarray, test_emb:np.ndarray):
+    "For each test study, the report of the training study whose image is nearest in the CNN's embedding space (cosine)."
+    nearest = (test_emb @ train_emb.T).argmax(1)
+    return test[['study_id', 'subject_id', 'dicom_id']].assign(generated=train.report.to_numpy()[nearest], reference=test.report.to_numpy(),
+                                                               neighbour_study_id=train.study_id.to_numpy()[nearest])
