@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_report_evaluation.ipynb #e24bf64c
 from __future__ import annotations
-import json, re, shutil
+import json, re, shutil, warnings
 from pathlib import Path
 
 import numpy as np
@@ -100,7 +100,8 @@ def clinical_table(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, groups, n_b
         for j, o in enumerate(CHEXPERT_LABELS): add(o, prec[:, j], rec[:, j], f1[:, j], int(r[:, j].sum()))
         for name, cols in (('14', list(range(14))), ('5', [CHEXPERT_LABELS.index(o) for o in COMPETITION_LABELS])):
             t, p_, n_ = tp[:, cols].sum(1), fp[:, cols].sum(1), fn[:, cols].sum(1)
-            with np.errstate(invalid='ignore', divide='ignore'):
+            with np.errstate(invalid='ignore', divide='ignore'), warnings.catch_warnings():
+                warnings.simplefilter('ignore', RuntimeWarning)          # macro over labels that are all undefined: NaN, said in the table
                 add(f'micro-{name}', t/(t + p_), t/(t + n_), np.where(2*t + p_ + n_ > 0, 2*t/(2*t + p_ + n_), np.nan), int(r[:, cols].sum()))
                 add(f'macro-{name}', np.nanmean(prec[:, cols], 1), np.nanmean(rec[:, cols], 1), np.nanmean(f1[:, cols], 1), int(r[:, cols].sum()))
     return pd.DataFrame(rows)
