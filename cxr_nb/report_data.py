@@ -49,26 +49,6 @@ def parse_report(text:str):
 BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
                                                  '<|image|>', '<|finetune_right_pad_id|>')
 
-# Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
-                                                 '<|image|>', '<|finetune_right_pad_id|>')
-
-# Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
-                                                 '<|image|>', '<|finetune_right_pad_id|>')
-
-# Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
-                                                 '<|image|>', '<|finetune_right_pad_id|>')
-
-# Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
-                                                 '<|image|>', '<|finetune_right_pad_id|>')
-
-# Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
-                                                 '<|image|>', '<|finetune_right_pad_id|>')
-
 def format_chat(prompt:str, report:str|None=None):
     "The chat text the model sees: the user turn with `<|image|>` and the instruction, the assistant header, and the report if given."
     text = f"{BOS}{HEADER_START}user{HEADER_END}\n\n{IMAGE}{prompt}{EOT}{HEADER_START}assistant{HEADER_END}\n\n"

@@ -146,11 +146,12 @@ def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id
     if missing := need - set(gen.columns): raise ValueError(f"generated reports lack columns {sorted(missing)}; they come from cxr_nb.vlm.generate_reports or a baseline.")
     g = gen.assign(generated=gen.generated.fillna('').astype(str), reference=gen.reference.fillna('').astype(str))
     empty = int((g.generated.str.strip() == '').sum())
-    no_sections = int(g.generated.map(lambda t: not any(parse_report(t).values())).sum())
-    findings = lambda t: parse_report(t)['findings'] or t       # language metrics on the findings, as R2Gen (whole text without sections)
-    lang = language_table(g.reference.map(findings).tolist(), g.generated.map(findings).tolist(), g.study_id, n_boot_language, seed)
-    body = lambda t: ' '.join(v for k, v in parse_report(t).items() if k != 'recommendations') or t
-    ref_l, gen_l = label_reports(g.reference.map(body).tolist()), label_reports(g.generated.map(body).tolist())
+    ref_s, gen_s = g.reference.map(parse_report), g.generated.map(parse_report)      # each text parsed once
+    no_sections = int((~gen_s.map(lambda d: any(d.values()))).sum())
+    findings = lambda t, d: d['findings'] or t       # language metrics on the findings, as R2Gen (whole text without sections)
+    body = lambda t, d: ' '.join(v for k, v in d.items() if k != 'recommendations') or t
+    lang = language_table(list(map(findings, g.reference, ref_s)), list(map(findings, g.generated, gen_s)), g.study_id, n_boot_language, seed)
+    ref_l, gen_l = label_reports(list(map(body, g.reference, ref_s))), label_reports(list(map(body, g.generated, gen_s)))
     clin = clinical_table(ref_l, gen_l, g.study_id, n_boot, seed)
     calls = cnn_calls.set_index('study_id').reindex(g.study_id).reset_index(drop=True) if cnn_calls is not None else None
     audit = pd.concat([g[['study_id']].reset_index(drop=True), hallucinations(ref_l, gen_l, calls)], axis=1)
