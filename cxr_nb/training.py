@@ -16,8 +16,8 @@ from torch import nn
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'fit', 'evaluate_loss', 'inference_model', 'predict', 'run_folder',
-           'load_manifest', 'make_datasets', 'finish_run', 'main']
+__all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'save_checkpoint', 'fit', 'evaluate_loss', 'inference_model', 'predict',
+           'run_folder', 'load_manifest', 'make_datasets', 'finish_run', 'main']
 
 # %% ../nbs/06_training.ipynb #a51c7af8
 @dataclass
@@ -69,6 +69,17 @@ def dataset_id(train_ds, val_ds):
         h.update('\n'.join(ds.frame.dicom_id.astype(str)).encode()); h.update(ds.targets.numpy().tobytes()); h.update(ds.masks.numpy().tobytes())
     return h.hexdigest()[:16]
 
+def save_checkpoint(obj, path:Path|str):
+    "`torch.save` atomically; a failed write (a full disk, most often) raises an error naming the file and the space left."
+    import shutil
+    path = Path(path)
+    try:
+        with atomic_path(path) as p: torch.save(obj, p)
+    except (RuntimeError, OSError) as e:
+        free = shutil.disk_usage(path.parent).free
+        raise OSError(f"could not write the checkpoint {path} ({e}); {free/2**30:.2f} GiB are free on its disk. "
+                      "Free some space or give the run another folder.") from e
+
 def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.images.CXRDataset) and the run folder
         stop_after:int|None=None, # stop after this many epochs in this call (tests use it to simulate a killed run)
         restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh (True) or raise (False)
@@ -110,9 +121,10 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
             raise ValueError(f"{out} holds a checkpoint of {what}; resuming it would mix two runs. Delete the folder or choose another one.")
         print(f"{out}: the checkpoint there was made with {what}; training starts afresh.")
         ck = None
-    if ck is not None:   # resume
-        acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-        g.set_state(ck['loader_rng']); _set_rng_state(ck['rng'], train_ds)
+    if ck is not None:   # resume (a finished run's record holds no weights: nothing is left to train)
+        if not ck.get('finished'):
+            acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
+            g.set_state(ck['loader_rng']); _set_rng_state(ck['rng'], train_ds)
         history, start, best, bad = ck['history'], ck['epoch'] + 1, ck['best'], ck['bad']
     for epoch in range(start, cfg.epochs):
         if stop_after is not None and epoch - start >= stop_after: break
@@ -138,15 +150,19 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
         history.append(dict(epoch=epoch + 1, train_loss=total/max(seen, 1), val_loss=val_loss, val_auc=val_auc, lr=sched.get_last_lr()[0],
                             train_images_per_s=seen/max(train_s, 1e-9), data_wait_share=wait/max(train_s, 1e-9),
                             improved=improved))
+        finished = epoch + 1 == cfg.epochs or bad >= cfg.patience
         if acc.is_main_process:     # one process writes; every process can resume from it
             state = acc.unwrap_model(model).state_dict()
-            if improved:
-                with atomic_path(out/'best.pt') as p: torch.save(state, p)
-            ck = dict(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), epoch=epoch, best=best, bad=bad, data=data_id,
-                      history=history, loader_rng=g.get_state(), rng=_rng_state(train_ds), config=asdict(cfg))
-            with atomic_path(out/'last.pt') as p: torch.save(ck, p)
+            if improved: save_checkpoint(state, out/'best.pt')
+            ck = dict(epoch=epoch, best=best, bad=bad, data=data_id, history=history, config=asdict(cfg), finished=finished)
+            if not finished:        # what resuming needs; a finished run keeps only its record (VGG-16: 1.6 GB -> a few kB)
+                ck.update(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), loader_rng=g.get_state(), rng=_rng_state(train_ds))
+            save_checkpoint(ck, out/'last.pt')
             with atomic_path(out/'history.csv') as p: pd.DataFrame(history).to_csv(p, index=False)
         acc.wait_for_everyone()
+    if acc.is_main_process and history and not (out/'best.pt').exists():
+        raise RuntimeError(f"{out}: the validation loss was never finite (last: {history[-1]['val_loss']}), so no best.pt was written; "
+                           "training diverged: lower the learning rate (--lr) or check the labels.")
     return pd.DataFrame(history)
 
 @torch.no_grad()
