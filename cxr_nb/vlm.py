@@ -16,8 +16,9 @@ from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
 __all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'SKIP_QUANTISATION', 'LORA_TARGETS', 'NORMAL_REPORT', 'TEMPLATE_SENTENCES',
-           'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'load_vlm', 'ReportTrainConfig', 'add_lora',
-           'planned_steps', 'finetune', 'generate_reports', 'template_report', 'baseline_constant', 'baseline_template',
+           'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'image_inputs', 'image_features',
+           'pretrain_vision', 'load_vlm', 'ReportTrainConfig', 'add_lora', 'planned_steps', 'finetune',
+           'generate_reports', 'main', 'image_reliance', 'template_report', 'baseline_constant', 'baseline_template',
            'cnn_embeddings', 'baseline_retrieval']
 
 # %% ../nbs/10_report_generation.ipynb #40ae1e8a
@@ -80,12 +81,62 @@ def save_base(model, processor, path:Path|str):
     model.save_pretrained(path, safe_serialization=True); processor.save_pretrained(path)
     return path
 
-# %% ../nbs/10_report_generation.ipynb #7d88262a
+def image_inputs(processor, ds):
+    "Every image of a `ReportDataset` through the processor once: the vision tower's pixel values, aspect-ratio ids and mask."
+    from PIL import Image
+    enc = processor.image_processor(images=[[Image.fromarray(ds.image(i)).convert('RGB')] for i in range(len(ds))], return_tensors='pt')
+    return {k: enc[k] for k in ('pixel_values', 'aspect_ratio_ids', 'aspect_ratio_mask')}
+
+def image_features(model, inputs:dict, idx):
+    "The image tokens the language model cross-attends to (vision tower, then projector), averaged: (len(idx), text hidden size)."
+    m = model.model
+    v = m.vision_model(**{k: t[idx] for k, t in inputs.items()}).last_hidden_state
+    return m.multi_modal_projector(v).mean(dim=(1, 2, 3))
+
+def _label_targets(pairs:pd.DataFrame, labels):
+    v = pairs[list(labels)].to_numpy(float)
+    return torch.tensor(np.nan_to_num(v) == 1, dtype=torch.float32), torch.tensor(v != -1)   # -1 (uncertain) is left out
+
+def pretrain_vision(model, processor, train_ds, val_ds, # ReportDatasets: images and the pairs' labels
+                    labels=None, # observations to learn (default: the 14 CheXpert labels)
+                    epochs:int=40, lr:float=2e-3, batch_size:int=32, weight_decay:float=0.05, seed:int=0):
+    """Stage 0 of the tiny model: its vision tower and projector learn the observations from the images through a linear
+    head on the averaged image tokens (binary cross-entropy; 1 positive, 0 and blank negative, -1 left out), standing in for
+    the pretrained vision encoder of the real model, which a language-model loss alone cannot train from scratch on a few
+    thousand images. In fp32: under bf16 autocast this ViT does not learn at all (validation ROC-AUC stays at 0.5). Returns
+    the history: training loss and validation ROC-AUC per observation per epoch; the head is dropped afterwards."""
+    from sklearn.metrics import roc_auc_score
+    from cxr_nb.core import CHEXPERT_LABELS
+    labels = list(labels or CHEXPERT_LABELS)
+    torch.manual_seed(seed)
+    xt, xv = image_inputs(processor, train_ds), image_inputs(processor, val_ds)
+    (yt, mt), (yv, mv) = _label_targets(train_ds.pairs, labels), _label_targets(val_ds.pairs, labels)
+    m = model.model; head = torch.nn.Linear(m.hidden_size, len(labels)).to(model.device)
+    params = [*m.vision_model.parameters(), *m.multi_modal_projector.parameters(), *head.parameters()]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    n = len(train_ds); per_epoch = max(1, n//batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, lr, total_steps=epochs*per_epoch, pct_start=0.1)
+    g, history = torch.Generator().manual_seed(seed), []
+    for epoch in range(epochs):
+        m.vision_model.train(); perm, total = torch.randperm(n, generator=g), 0.0
+        for s in range(per_epoch):
+            idx = perm[s*batch_size:(s + 1)*batch_size]
+            z = head(image_features(model, xt, idx))
+            loss = (torch.nn.functional.binary_cross_entropy_with_logits(z, yt[idx], reduction='none')*mt[idx]).sum()/mt[idx].sum().clamp(min=1)
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step(); total += loss.item()
+        m.vision_model.eval()
+        with torch.no_grad(): z = torch.cat([head(image_features(model, xv, torch.arange(s, min(s + 256, len(val_ds))))) for s in range(0, len(val_ds), 256)])
+        aucs = {l: roc_auc_score(yv[mv[:, j], j], z[mv[:, j], j]) if len(set(yv[mv[:, j], j].tolist())) == 2 else math.nan for j, l in enumerate(labels)}
+        history.append(dict(epoch=epoch + 1, loss=total/per_epoch, **{f'auc_{l}': a for l, a in aucs.items()}))
+    return pd.DataFrame(history)
+
+# %% ../nbs/10_report_generation.ipynb #2f53404b
 SKIP_QUANTISATION = ['vision_model', 'multi_modal_projector', 'lm_head']   # kept in bf16, as QLoRA recipes for Mllama do
 
 def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real model, or the tiny one saved with `save_base`)
              quantize:str='nf4', # 'nf4' (4-bit NF4, double quantisation, bf16 compute) or 'none' (bf16 on GPU or CPU with bf16 units, else fp32)
-             hub:bool=False): # allow a hub id instead of a folder (opt-in download)
+             hub:bool=False, # allow a hub id instead of a folder (opt-in download)
+             sharded:bool=False): # for FSDP or DeepSpeed ZeRO-3: 4-bit weights stored as bf16 so that they can be sharded
     "The model and its processor, and a dict saying how it was loaded (quantised or the fallback, and why)."
     from transformers import MllamaForConditionalGeneration, AutoProcessor
     p = Path(path)
@@ -102,9 +153,12 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
             import bitsandbytes  # noqa: F401
             from transformers import BitsAndBytesConfig
             q = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_use_double_quant=True,
-                                   bnb_4bit_compute_dtype=torch.bfloat16, llm_int8_skip_modules=SKIP_QUANTISATION)
+                                   bnb_4bit_compute_dtype=torch.bfloat16, llm_int8_skip_modules=SKIP_QUANTISATION,
+                                   bnb_4bit_quant_storage=torch.bfloat16 if sharded else torch.uint8)
+            from accelerate import PartialState
+            dev = PartialState().local_process_index if rt.device.type == 'cuda' else 'cpu'     # each process its own GPU
             model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, torch_dtype=torch.bfloat16,
-                                                                   device_map={'': rt.device.index or 0} if rt.device.type == 'cuda' else {'': 'cpu'})
+                                                                   device_map=None if sharded else {'': dev})
             how.update(loaded='nf4', dtype='bfloat16')
         except Exception as e:
             why = f'{type(e).__name__}: {str(e).splitlines()[0][:200]}'
@@ -116,7 +170,7 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
         how['loaded'] = how['dtype']
     return model, processor, how
 
-# %% ../nbs/10_report_generation.ipynb #916227a3
+# %% ../nbs/10_report_generation.ipynb #0b97940c
 LORA_TARGETS = r'.*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_proj|down_proj)'
 
 @dataclass
@@ -133,8 +187,10 @@ class ReportTrainConfig:
     lora_dropout: float = 0.0
     max_length: int = 512
     gradient_checkpointing: bool = True
+    precision: str = 'auto'        # 'auto': bf16 where the hardware has it; 'fp32' (the tiny model: its vision tower does not learn under bf16 autocast)
     seed: int = 0
     def __post_init__(self):
+        if self.precision not in ('auto', 'bf16', 'fp32'): raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {self.precision!r}")
         for k in ('max_steps', 'batch_size', 'accumulate', 'lora_r', 'max_length'):
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
@@ -168,7 +224,7 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     args = TrainingArguments(output_dir=str(out/'checkpoints'), max_steps=steps, warmup_steps=min(cfg.warmup_steps, steps - 1),
                              learning_rate=cfg.lr, lr_scheduler_type='linear', per_device_train_batch_size=cfg.batch_size,
                              per_device_eval_batch_size=cfg.batch_size, gradient_accumulation_steps=cfg.accumulate, optim=optim,
-                             bf16=rt.amp_dtype == torch.bfloat16, logging_steps=1, save_strategy='steps', save_steps=max(1, steps//4),
+                             bf16=cfg.precision == 'bf16' or (cfg.precision == 'auto' and rt.amp_dtype == torch.bfloat16), logging_steps=1, save_strategy='steps', save_steps=max(1, steps//4),
                              save_total_limit=1, eval_strategy='no', remove_unused_columns=False, report_to=[], seed=cfg.seed,
                              dataloader_num_workers=0, use_cpu=rt.device.type == 'cpu', disable_tqdm=True)
     trainer = Trainer(model=model, args=args, train_dataset=train_ds, data_collator=ReportCollator(processor, cfg.max_length))
@@ -204,7 +260,73 @@ def generate_reports(model, processor, ds, # a ReportDataset
     out = pd.DataFrame(rows)
     return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(), dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
 
-# %% ../nbs/10_report_generation.ipynb #0f209dc2
+# %% ../nbs/10_report_generation.ipynb #76ecd225
+def main(argv=None):
+    """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then generation
+    over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm) ...` runs it on several
+    GPUs (fsdp_qlora.yaml and deepspeed_zero3.yaml shard the model, with --sharded)."""
+    import argparse, sys
+    from accelerate import PartialState
+    from cxr_nb.report_data import report_pairs, ReportDataset, PROMPTS
+    p = argparse.ArgumentParser(prog='cxr-vlm', description='Fine-tune Llama-3.2-Vision (or the tiny model) with LoRA and generate reports.')
+    p.add_argument('--model', required=True, help='a local folder in Hugging Face format, e.g. Llama-3.2-11B-Vision-Instruct')
+    p.add_argument('--manifest-dir', required=True, help="03_curation's output folder with manifest.parquet")
+    p.add_argument('--data', required=True, help='the data folder the manifest points into'); p.add_argument('--out', required=True)
+    p.add_argument('--quantize', default='nf4', choices=['nf4', 'none']); p.add_argument('--sharded', action='store_true')
+    p.add_argument('--hub', action='store_true', help='allow downloading --model from the hub (opt-in)')
+    d = ReportTrainConfig.__dataclass_fields__
+    for k in ('epochs', 'max_steps', 'warmup_steps', 'lr', 'batch_size', 'accumulate', 'lora_r', 'lora_alpha', 'lora_dropout', 'max_length', 'precision', 'seed'):
+        p.add_argument('--' + k.replace('_', '-'), type=type(d[k].default), default=d[k].default)
+    p.add_argument('--prompt', default='radiographer', choices=list(PROMPTS)); p.add_argument('--image-size', type=int, default=560)
+    p.add_argument('--max-new-tokens', type=int, default=256); p.add_argument('--num-beams', type=int, default=1)
+    p.add_argument('--repetition-penalty', type=float, default=1.1); p.add_argument('--no-generate', action='store_true')
+    p.add_argument('--adapter', help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)')
+    a = p.parse_args(argv)
+    try:
+        cfg = ReportTrainConfig(**{k: getattr(a, k) for k in d if hasattr(a, k) and k != 'gradient_checkpointing'})
+        pairs, dropped = report_pairs(pd.read_parquet(Path(a.manifest_dir)/'manifest.parquet'))
+        model, processor, how = load_vlm(a.model, a.quantize, hub=a.hub, sharded=a.sharded)
+    except (ValueError, FileNotFoundError) as e: print(f'cxr-vlm: {e}', file=sys.stderr); return 2
+    state = PartialState()
+    train, test = pairs[pairs.split == 'train'], pairs[pairs.split == 'test']
+    out = Path(a.out); t0 = time.time()
+    if a.adapter:
+        from peft import PeftModel
+        model, history = PeftModel.from_pretrained(model, a.adapter), pd.DataFrame(dict(loss=[math.nan]))
+    else:
+        model = add_lora(model, cfg, quantized=how['loaded'] == 'nf4')
+        history = finetune(model, processor, ReportDataset(train, a.data, a.image_size, a.prompt), out, cfg)
+    if state.is_main_process and not a.no_generate:
+        gen = generate_reports(model, processor, ReportDataset(test, a.data, a.image_size, a.prompt), batch_size=cfg.batch_size,
+                               max_new_tokens=a.max_new_tokens, num_beams=a.num_beams, repetition_penalty=a.repetition_penalty)
+        with atomic_path(out/'generated.csv') as f: gen.to_csv(f, index=False)
+        with atomic_write(out/'run.json') as f:
+            json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test), left_out=len(dropped)),
+                           processes=state.num_processes, seconds=round(time.time() - t0, 1)), f, indent=1)
+        print(f"cxr-vlm: {len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}; {len(gen)} reports in {out/'generated.csv'}")
+    return 0
+
+# %% ../nbs/10_report_generation.ipynb #27003462
+@torch.no_grad()
+def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
+                   batch_size:int=8, max_length:int=512, seed:int=0):
+    """Does the model read the image? Mean loss per report token with each study's own image, and with the image of another
+    study of the same set (a fixed random permutation). A model that ignores its image scores both the same."""
+    from cxr_nb.report_data import ReportCollator
+    col = ReportCollator(processor, max_length); model.eval()
+    perm = np.random.default_rng(seed).permutation(len(ds))
+    out = {}
+    for name, order in (('own image', np.arange(len(ds))), ('another study\'s image', perm)):
+        total, n = 0.0, 0
+        for s in range(0, len(ds), batch_size):
+            idx = range(s, min(s + batch_size, len(ds)))
+            items = [dict(ds[i], image=ds.image(int(order[i]))) for i in idx]
+            enc = col(items).to(model.device)
+            k = int((enc['labels'][:, 1:] != -100).sum()); total += model(**enc).loss.item()*k; n += k
+        out[name] = total/max(n, 1)
+    return pd.Series(out, name='loss per report token')
+
+# %% ../nbs/10_report_generation.ipynb #470f4fd0
 NORMAL_REPORT = ("FINDINGS: The lungs are clear. The cardiomediastinal silhouette is within normal limits. "
                  "No pleural effusion or pneumothorax. No acute osseous abnormality.\n"
                  "IMPRESSION: No acute cardiopulmonary process.\nRECOMMENDATIONS: None.")
