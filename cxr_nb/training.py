@@ -56,10 +56,15 @@ def masked_bce(logits, targets, masks, pos_weight=None):
 
 # %% ../nbs/06_training.ipynb #819fdc3b
 def _rng_state(ds):
-    return dict(torch=torch.get_rng_state(), numpy=np.random.get_state(), augment=ds.generator.get_state())
+    "Every random state, as tensors and numbers only, so that `torch.load(weights_only=True)` reads the checkpoint."
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    return dict(torch=torch.get_rng_state(), numpy=[kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(gauss)],
+                augment=ds.generator.get_state())
 
 def _set_rng_state(state, ds):
-    torch.set_rng_state(state['torch']); np.random.set_state(state['numpy']); ds.generator.set_state(state['augment'])
+    kind, keys, pos, has_gauss, gauss = state['numpy']
+    torch.set_rng_state(state['torch']); np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
+    ds.generator.set_state(state['augment'])
 
 def dataset_id(train_ds, val_ds):
     "16 hex digits naming the training and validation images and targets: a checkpoint is resumed only on the same data."
@@ -113,7 +118,13 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
         pos_weight = (neg/pos.clamp(min=1)).clamp(max=100).to(acc.device)
     history, start, best, bad = [], 0, math.inf, 0
     data_id = dataset_id(train_ds, val_ds)
-    ck = torch.load(out/'last.pt', map_location='cpu', weights_only=False) if (out/'last.pt').exists() else None
+    ck = None
+    if (out/'last.pt').exists():
+        try: ck = torch.load(out/'last.pt', map_location='cpu', weights_only=True)       # tensors and numbers only, never code
+        except Exception as e:
+            why = f"{out/'last.pt'} holds more than tensors and numbers (a checkpoint of an older version, or not ours: {type(e).__name__})"
+            if not restart_if_changed: raise ValueError(f"{why}; it is not loaded. Delete it to start afresh.") from None
+            print(f"{why}; training starts afresh."); ck = None
     if ck is not None and (ck.get('config') != asdict(cfg) or ck.get('data') != data_id):   # never resume another run
         diff = {k: (ck.get('config', {}).get(k), v) for k, v in asdict(cfg).items() if ck.get('config', {}).get(k) != v}
         what = f"a different configuration (was, now: {diff})" if diff else "different training or validation data (images or labels)"
