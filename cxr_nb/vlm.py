@@ -53,6 +53,7 @@ class TinyConfig:
     heads: int = 4
     kv_heads: int = 2
     max_positions: int = 1024
+    cross_attention_gate: float = 1.0   # tanh(1) = 0.76: open, as in a pretrained model; zero-initialised gates stayed shut (|tanh| < 0.005 after 3 epochs)
 
 def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     "A randomly initialised tiny `MllamaForConditionalGeneration` and its `MllamaProcessor`, wired to `tokenizer`."
@@ -71,6 +72,8 @@ def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     config = MllamaConfig(vision_config=vision, text_config=text, image_token_index=ids['<|image|>'])
     torch.manual_seed(seed)
     model = MllamaForConditionalGeneration(config)
+    for m in model.modules():          # the gates of the cross-attention layers (zero in Hugging Face's initialisation)
+        if hasattr(m, 'cross_attn_attn_gate'): m.cross_attn_attn_gate.data.fill_(cfg.cross_attention_gate); m.cross_attn_mlp_gate.data.fill_(cfg.cross_attention_gate)
     image_processor = MllamaImageProcessor(size={'height': cfg.image_size, 'width': cfg.image_size}, max_image_tiles=1)
     processor = MllamaProcessor(image_processor=image_processor, tokenizer=tokenizer)
     return model, processor
