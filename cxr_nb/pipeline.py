@@ -15,8 +15,8 @@ from .core import project_root, sha256_file, atomic_write
 # %% auto #0
 __all__ = ['Step', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
            'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
-           'StepFailed', 'test_flags', 'without_flagged_cells', 'run_pipeline', 'main', 'summarise_nbdev_test',
-           'flagged_notebooks', 'nbtest_main']
+           'StepFailed', 'test_flags', 'without_flagged_cells', 'preflight', 'run_pipeline', 'main',
+           'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -222,6 +222,24 @@ def _up_to_date(step, fp, record, root):
     if not record or record.get('status') != 'ok' or record.get('fingerprint') != fp: return False
     return all(hash_path(_resolve(p, root)) == h for p, h in record.get('outputs', {}).items())
 
+def preflight(steps, root:Path, need_gb:float=1.0):
+    """Before any long work: the folder of every declared output can be created and written, and its disk has `need_gb`
+    GiB free (the profile's `disk_gb`). Raises OSError naming the folder and what to do."""
+    import shutil, tempfile
+    folders = sorted({_resolve(p, root).parent for s in steps for p in s.outputs})
+    for f in folders:
+        try:
+            f.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=f).close()
+        except OSError as e:
+            raise OSError(f"{f} cannot be written ({type(e).__name__}: {e.strerror or e}); a step writes its outputs there. "
+                          "Make it writable, or run from a checkout you can write to.") from None
+    for dev in {shutil.disk_usage(f).free: f for f in folders}.items():
+        free, f = dev[0]/2**30, dev[1]
+        if free < need_gb:
+            raise OSError(f"{f}: {free:.1f} GiB free on its disk; this profile needs about {need_gb:g} GiB (disk_gb in its YAML) "
+                          "for checkpoints, caches and executed notebooks. Free some space first.")
+    return folders
+
 def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  data:str|None=None, # data folder, overriding the profile's data_dir
                  only:str|None=None, # run only the steps of this notebook ('06_training' or '06')
@@ -240,6 +258,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                              f"steps: {', '.join(sorted({s.notebook.stem for s in steps}))}.")
     if start: steps = steps[next(i for i, s in enumerate(steps) if _match(s, start)):]
     if only: steps = [s for s in steps if _match(s, only)]
+    if steps: preflight(steps, root, float(cfg.get('disk_gb', 1.0)))
     runs = _resolve(cfg['reports_dir'], root)/'runs'; runs.mkdir(parents=True, exist_ok=True)
     prov_path = runs/'provenance.json'; prov = read_provenance(prov_path)
     prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']))
@@ -305,7 +324,7 @@ def _toy_project(dest:Path):
                dict(notebook='02_use', inputs=['{reports_dir}/tables'], outputs=['{reports_dir}/total.txt'])])))
     return dest
 
-# %% ../nbs/13_pipeline.ipynb #6ced956a
+# %% ../nbs/13_pipeline.ipynb #a07f0c48
 def main(argv=None):
     "cxr-reproduce: run the compendium's notebooks for a profile."
     p = argparse.ArgumentParser(prog='cxr-reproduce', description='Run the compendium notebooks with papermill for a profile.')
@@ -318,12 +337,12 @@ def main(argv=None):
     t0 = time.time()
     try: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force)
     except StepFailed as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
-    except (ValueError, FileNotFoundError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
+    except (ValueError, OSError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
     ran = sum(s == 'ok' for _, s, _ in res)
     print(f"cxr-reproduce: profile {a.profile}: {ran} steps run, {len(res) - ran} skipped as unchanged, {time.time() - t0:.0f} s")
     return 0
 
-# %% ../nbs/13_pipeline.ipynb #a07f0c48
+# %% ../nbs/13_pipeline.ipynb #cf4ceb52
 def summarise_nbdev_test(output:str, # what `nbdev_test --do_print` printed (stdout and stderr)
                          returncode:int): # its exit status
     "(passed, failed, names of failed notebooks) from nbdev_test's output."
