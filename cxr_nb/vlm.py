@@ -139,7 +139,8 @@ SKIP_QUANTISATION = ['vision_model', 'multi_modal_projector', 'lm_head']   # kep
 def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real model, or the tiny one saved with `save_base`)
              quantize:str='nf4', # 'nf4' (4-bit NF4, double quantisation, bf16 compute) or 'none' (bf16 on GPU or CPU with bf16 units, else fp32)
              hub:bool=False, # allow a hub id instead of a folder (opt-in download)
-             sharded:bool=False): # for FSDP or DeepSpeed ZeRO-3: 4-bit weights stored as bf16 so that they can be sharded
+             sharded:bool=False, # for FSDP or DeepSpeed ZeRO-3: 4-bit weights stored as bf16 so that they can be sharded
+             dtype:str|None=None): # 'fp32' keeps unquantised layers and 4-bit compute in fp32 (the tiny model); None: bf16 where available
     "The model and its processor, and a dict saying how it was loaded (quantised or the fallback, and why)."
     from transformers import MllamaForConditionalGeneration, AutoProcessor
     p = Path(path)
@@ -148,7 +149,8 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
                                 "after accepting Meta's licence), or pass hub=True to download it now.")
     processor = AutoProcessor.from_pretrained(path)
     rt = runtime()
-    dtype = torch.bfloat16 if rt.amp_dtype == torch.bfloat16 or rt.device.type == 'cuda' else torch.float32
+    if dtype not in (None, 'fp32', 'bf16'): raise ValueError(f"dtype must be None, 'fp32' or 'bf16', got {dtype!r}")
+    dtype = torch.bfloat16 if dtype == 'bf16' or (dtype is None and (rt.amp_dtype == torch.bfloat16 or rt.device.type == 'cuda')) else torch.float32
     how = dict(path=str(path), requested=quantize, dtype=str(dtype).replace('torch.', ''))
     model = None
     if quantize == 'nf4':
@@ -156,13 +158,13 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
             import bitsandbytes  # noqa: F401
             from transformers import BitsAndBytesConfig
             q = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type='nf4', bnb_4bit_use_double_quant=True,
-                                   bnb_4bit_compute_dtype=torch.bfloat16, llm_int8_skip_modules=SKIP_QUANTISATION,
+                                   bnb_4bit_compute_dtype=dtype, llm_int8_skip_modules=SKIP_QUANTISATION,
                                    bnb_4bit_quant_storage=torch.bfloat16 if sharded else torch.uint8)
             from accelerate import PartialState
             dev = PartialState().local_process_index if rt.device.type == 'cuda' else 'cpu'     # each process its own GPU
-            model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, torch_dtype=torch.bfloat16,
+            model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, torch_dtype=dtype,
                                                                    device_map=None if sharded else {'': dev})
-            how.update(loaded='nf4', dtype='bfloat16')
+            how.update(loaded='nf4')
         except Exception as e:
             why = f'{type(e).__name__}: {str(e).splitlines()[0][:200]}'
             warnings.warn(f"4-bit NF4 loading failed ({why}); loading in {how['dtype']} instead (needs more memory).")
@@ -211,7 +213,15 @@ def planned_steps(n_train:int, cfg:ReportTrainConfig, processes:int=1):
     per_epoch = math.ceil(n_train/(cfg.batch_size*cfg.accumulate*processes))
     return max(1, min(cfg.max_steps, math.ceil(cfg.epochs*per_epoch)))
 
-def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None):
+def _run_id(cfg:ReportTrainConfig, train_ds, model):
+    "What a checkpoint in `out` must have been made with to be resumed: the configuration, the training pairs, the model's shape."
+    import hashlib
+    h = hashlib.sha256('\n'.join(f'{s}|{r}' for s, r in zip(train_ds.pairs.study_id, train_ds.pairs.report)).encode())
+    return dict(config=asdict(cfg), pairs=len(train_ds), data=h.hexdigest()[:16], prompt=train_ds.prompt,
+                parameters=sum(p.numel() for p in model.parameters()))
+
+def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None,
+             restart_if_changed:bool=False): # checkpoints in `out` made otherwise: start afresh (True) or raise (False)
     """Train with the Hugging Face `Trainer` (so `accelerate launch` runs it on several GPUs, with the DDP, FSDP or DeepSpeed
     configs in configs/accelerate/): linear warmup then decay, bf16 where the hardware has it, paged 8-bit AdamW on CUDA for a
     quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the last); the adapter (or the whole model) to
@@ -231,6 +241,15 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
                              save_total_limit=1, eval_strategy='no', remove_unused_columns=False, report_to=[], seed=cfg.seed,
                              dataloader_num_workers=0, use_cpu=rt.device.type == 'cpu', disable_tqdm=True)
     trainer = Trainer(model=model, args=args, train_dataset=train_ds, data_collator=ReportCollator(processor, cfg.max_length))
+    run_id, id_file = _run_id(cfg, train_ds, model), out/'run_id.json'
+    if (out/'checkpoints').exists() and any((out/'checkpoints').iterdir()):
+        old = json.loads(id_file.read_text()) if id_file.exists() else None
+        if old != run_id:
+            what = 'of unknown origin' if old is None else 'made with ' + ', '.join(k for k in run_id if old.get(k) != run_id[k]) + ' different'
+            if not restart_if_changed:
+                raise ValueError(f"{out/'checkpoints'} holds checkpoints {what}; resuming them would mix two runs. Delete the folder or choose another one.")
+            import shutil; shutil.rmtree(out/'checkpoints'); print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
+    with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
     trainer.train(resume_from_checkpoint=last)
     model.save_pretrained(out/'final')
