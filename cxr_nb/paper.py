@@ -33,7 +33,7 @@ SECTIONS = [
          files=['tables/report_generation.csv'], notebook='11_report_evaluation',
          keep=['system', 'reports', 'bleu_1', 'bleu_4', 'rouge_l', 'cider', 'meteor', 'f1_micro14_uneg', 'f1_macro14_uneg', 'f1_micro5_uneg',
                'f1_macro5_uneg', 'hallucination_any', 'omission_any'],
-         figures=[('figures/report_generation.png', 'BLEU-4 against labeler-based micro F1 over the 14 observations, with 95% CIs.')]),
+         figures=[('figures/report_generation.png', 'BLEU-4 against labeler-based micro (left) and macro (right) F1 over the 14 observations, with 95% CIs.')]),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
