@@ -225,7 +225,7 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     """Train with the Hugging Face `Trainer` (so `accelerate launch` runs it on several GPUs, with the DDP, FSDP or DeepSpeed
     configs in configs/accelerate/): linear warmup then decay, bf16 where the hardware has it, paged 8-bit AdamW on CUDA for a
     quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the last); the adapter (or the whole model) to
-    `out/final`. Returns the loss history."""
+    `out/final`; the training time, summed over resumed calls, to `out/train_seconds.json`. Returns the loss history."""
     from transformers import Trainer, TrainingArguments
     from transformers.trainer_utils import get_last_checkpoint
     from cxr_nb.report_data import ReportCollator
@@ -251,7 +251,9 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
             import shutil; shutil.rmtree(out/'checkpoints'); print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
     with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
-    trainer.train(resume_from_checkpoint=last)
+    res = trainer.train(resume_from_checkpoint=last)
+    spent = json.loads((out/'train_seconds.json').read_text())['seconds'] if last and (out/'train_seconds.json').exists() else 0.0
+    with atomic_write(out/'train_seconds.json') as f: json.dump(dict(seconds=round(spent + res.metrics['train_runtime'], 1)), f)   # over resumed calls
     model.save_pretrained(out/'final')
     hist = pd.DataFrame([h for h in trainer.state.log_history if 'loss' in h])
     with atomic_path(out/'history.csv') as p: hist.to_csv(p, index=False)
