@@ -13,8 +13,8 @@ import pandas as pd
 from .core import CHEXPERT_LABELS, COMPETITION_LABELS
 
 # %% auto #0
-__all__ = ['r2gen_clean', 'language_scores', 'language_table', 'positives', 'clinical_table', 'hallucinations',
-           'hallucination_rates', 'evaluate_generated', 'summary_row']
+__all__ = ['CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_table', 'positives', 'clinical_table', 'hallucinations',
+           'hallucination_rates', 'CheXbert', 'evaluate_generated', 'summary_row']
 
 # %% ../nbs/11_report_evaluation.ipynb #07610ba3
 def r2gen_clean(report:str):
@@ -137,10 +137,52 @@ def hallucination_rates(audit:pd.DataFrame):
     return pd.DataFrame(rows)
 
 # %% ../nbs/11_report_evaluation.ipynb #3ebcc47e
+CHEXBERT_ORDER = ['Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Opacity', 'Lung Lesion', 'Edema', 'Consolidation', 'Pneumonia',
+                  'Atelectasis', 'Pneumothorax', 'Pleural Effusion', 'Pleural Other', 'Fracture', 'Support Devices', 'No Finding']
+
+class CheXbert:
+    """CheXbert (Smit et al., 2020) as a labeler with `label_reports`' output: BERT-base with 13 four-class heads (blank,
+    positive, negative, uncertain) and a two-class No Finding head, read from the authors' `chexbert.pth` and a local
+    `bert-base-uncased` folder (tokenizer and config). Nothing is downloaded. Reports are cut at 512 tokens, as CheXbert does."""
+    def __init__(self, checkpoint:Path|str, bert_dir:Path|str, device:str='cpu', batch_size:int=32):
+        import torch
+        from torch import nn
+        from transformers import BertConfig, BertModel, BertTokenizer
+        for p_ in (checkpoint, bert_dir):
+            if not Path(p_).exists(): raise FileNotFoundError(f"{p_} not found: CheXbert needs chexbert.pth and a bert-base-uncased folder on disk.")
+        self.tok = BertTokenizer.from_pretrained(str(bert_dir), local_files_only=True)
+        self.model = nn.Module()
+        self.model.bert = BertModel(BertConfig.from_pretrained(str(bert_dir), local_files_only=True), add_pooling_layer=True)
+        h = self.model.bert.config.hidden_size
+        self.model.linear_heads = nn.ModuleList([nn.Linear(h, 4) for _ in range(13)] + [nn.Linear(h, 2)])
+        state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+        state = {k.removeprefix('module.'): v for k, v in state.get('model_state_dict', state).items()}
+        missing, unexpected = self.model.load_state_dict(state, strict=False)
+        missing = [k for k in missing if not k.endswith('position_ids')]
+        if missing or [k for k in unexpected if not k.endswith('position_ids')]:
+            raise ValueError(f"{checkpoint} is not a CheXbert checkpoint: missing {missing[:5]}, unexpected {unexpected[:5]}")
+        self.model.eval().to(device); self.device, self.batch_size = device, batch_size
+    def __call__(self, texts):
+        "Labels with the columns and codes of `label_reports`: 1 positive, 0 negative, -1 uncertain, NaN not mentioned."
+        import torch
+        rows = []
+        with torch.inference_mode():
+            for s in range(0, len(texts), self.batch_size):
+                chunk = [re.sub(r'\s+', ' ', str(t)).strip() for t in texts[s:s + self.batch_size]]
+                enc = self.tok(chunk, padding=True, truncation=True, max_length=512, return_tensors='pt').to(self.device)
+                cls = self.model.bert(input_ids=enc['input_ids'], attention_mask=enc['attention_mask'])[0][:, 0]
+                rows.append(torch.stack([head(cls).argmax(1) for head in self.model.linear_heads], 1).cpu())
+        codes = torch.cat(rows).numpy() if rows else np.zeros((0, 14), int)
+        out = pd.DataFrame(codes, columns=CHEXBERT_ORDER).astype(float)
+        out = out.replace({0: np.nan, 2: 0.0, 3: -1.0})           # CheXbert's classes: 0 blank, 1 positive, 2 negative, 3 uncertain
+        return out[list(CHEXPERT_LABELS)]
+
 def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id, generated, reference
-                       cnn_calls:pd.DataFrame|None=None, n_boot:int=1000, n_boot_language:int=200, seed:int=0):
+                       cnn_calls:pd.DataFrame|None=None, n_boot:int=1000, n_boot_language:int=200, seed:int=0,
+                       labeler=None): # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are on disk)
     "Language metrics, clinical efficacy and the hallucination audit of one system's reports."
     from cxr_nb.labeler import label_reports
+    label_reports = labeler or label_reports
     from cxr_nb.report_data import parse_report
     need = {'study_id', 'subject_id', 'generated', 'reference'}
     if missing := need - set(gen.columns): raise ValueError(f"generated reports lack columns {sorted(missing)}; they come from cxr_nb.vlm.generate_reports or a baseline.")
