@@ -233,9 +233,8 @@ def preflight(steps, root:Path, need_gb:float=1.0):
         except OSError as e:
             raise OSError(f"{f} cannot be written ({type(e).__name__}: {e.strerror or e}); a step writes its outputs there. "
                           "Make it writable, or run from a checkout you can write to.") from None
-    for dev in {shutil.disk_usage(f).free: f for f in folders}.items():
-        free, f = dev[0]/2**30, dev[1]
-        if free < need_gb:
+    for f in folders:
+        if (free := shutil.disk_usage(f).free/2**30) < need_gb:
             raise OSError(f"{f}: {free:.1f} GiB free on its disk; this profile needs about {need_gb:g} GiB (disk_gb in its YAML) "
                           "for checkpoints, caches and executed notebooks. Free some space first.")
     return folders

@@ -179,10 +179,11 @@ class CheXbert:
 
 def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id, generated, reference
                        cnn_calls:pd.DataFrame|None=None, n_boot:int=1000, n_boot_language:int=200, seed:int=0,
-                       labeler=None): # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are on disk)
+                       labeler=None, # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are on disk)
+                       language:bool=True): # False: clinical metrics and audit only (the language metrics do not depend on the labeler)
     "Language metrics, clinical efficacy and the hallucination audit of one system's reports."
     from cxr_nb.labeler import label_reports
-    label_reports = labeler or label_reports
+    label = labeler or label_reports
     from cxr_nb.report_data import parse_report
     need = {'study_id', 'subject_id', 'generated', 'reference'}
     if missing := need - set(gen.columns): raise ValueError(f"generated reports lack columns {sorted(missing)}; they come from cxr_nb.vlm.generate_reports or a baseline.")
@@ -192,8 +193,9 @@ def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id
     no_sections = int((~gen_s.map(lambda d: any(d.values()))).sum())
     findings = lambda t, d: d['findings'] or t       # language metrics on the findings, as R2Gen (whole text without sections)
     body = lambda t, d: ' '.join(v for k, v in d.items() if k != 'recommendations') or t
-    lang = language_table(list(map(findings, g.reference, ref_s)), list(map(findings, g.generated, gen_s)), g.study_id, n_boot_language, seed)
-    ref_l, gen_l = label_reports(list(map(body, g.reference, ref_s))), label_reports(list(map(body, g.generated, gen_s)))
+    lang = (language_table(list(map(findings, g.reference, ref_s)), list(map(findings, g.generated, gen_s)), g.study_id, n_boot_language, seed)
+            if language else pd.DataFrame(columns=['metric', 'value', 'ci_low', 'ci_high', 'note']))
+    ref_l, gen_l = label(list(map(body, g.reference, ref_s))), label(list(map(body, g.generated, gen_s)))
     clin = clinical_table(ref_l, gen_l, g.study_id, n_boot, seed)
     calls = cnn_calls.set_index('study_id').reindex(g.study_id).reset_index(drop=True) if cnn_calls is not None else None
     audit = pd.concat([g[['study_id']].reset_index(drop=True), hallucinations(ref_l, gen_l, calls)], axis=1)

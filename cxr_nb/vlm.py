@@ -316,7 +316,7 @@ def main(argv=None):
     out = Path(a.out); t0 = time.time()
     if a.adapter:
         from peft import PeftModel
-        model, history = PeftModel.from_pretrained(model, a.adapter), pd.DataFrame(dict(loss=[math.nan]))
+        model, history = PeftModel.from_pretrained(model, a.adapter), None
     else:
         model = add_lora(model, cfg, quantized=how['loaded'] == 'nf4')
         history = finetune(model, processor, ReportDataset(train, a.data, a.image_size, a.prompt), out, cfg)
@@ -327,7 +327,8 @@ def main(argv=None):
         with atomic_write(out/'run.json') as f:
             json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test), left_out=len(dropped)),
                            processes=state.num_processes, seconds=round(time.time() - t0, 1)), f, indent=1)
-        print(f"cxr-vlm: {len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}; {len(gen)} reports in {out/'generated.csv'}")
+        trained = f'{len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}' if history is not None else f'adapter {a.adapter}'
+        print(f"cxr-vlm: {trained}; {len(gen)} reports in {out/'generated.csv'}")
     return 0
 
 # %% ../nbs/10_report_generation.ipynb #27003462
@@ -339,12 +340,12 @@ def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
     from cxr_nb.report_data import ReportCollator
     col = ReportCollator(processor, max_length); model.eval()
     perm = np.random.default_rng(seed).permutation(len(ds))
+    pairs = [ds[i] for i in range(len(ds))]                 # each image decoded once, used in both passes
     out = {}
     for name, order in (('own image', np.arange(len(ds))), ('another study\'s image', perm)):
         total, n = 0.0, 0
         for s in range(0, len(ds), batch_size):
-            idx = range(s, min(s + batch_size, len(ds)))
-            items = [dict(ds[i], image=ds.image(int(order[i]))) for i in idx]
+            items = [dict(pairs[i], image=pairs[order[i]]['image']) for i in range(s, min(s + batch_size, len(ds)))]
             enc = col(items).to(model.device)
             k = int((enc['labels'][:, 1:] != -100).sum()); total += model(**enc).loss.item()*k; n += k
         out[name] = total/max(n, 1)
