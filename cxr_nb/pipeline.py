@@ -10,13 +10,15 @@ from pathlib import Path
 
 import yaml
 
-from .core import project_root, sha256_file, atomic_write
+from .core import project_root, sha256_file, atomic_write, atomic_path
 
 # %% auto #0
-__all__ = ['Step', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
-           'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
-           'StepFailed', 'test_flags', 'without_flagged_cells', 'preflight', 'run_pipeline', 'main',
-           'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
+__all__ = ['CREDENTIALED', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable', 'load_profile',
+           'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path', 'fingerprint',
+           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'StepFailed',
+           'NotPublishable', 'test_flags', 'without_flagged_cells', 'preflight', 'run_pipeline',
+           'strip_for_publication', 'report_texts', 'audit_publishable', 'compare_tables', 'project_files',
+           'run_in_copy', 'verify', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -28,6 +30,17 @@ class Step:
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     strict: set = field(default_factory=set)   # parameters the step itself sets: the notebook must declare them
+
+CREDENTIALED = ('mimic', 'chexpert')   # sources whose images and reports may not be shared
+
+def is_publishable(cfg:dict, # a profile
+                   override:bool|None=None): # the command line's --publishable / --no-publishable
+    "Whether a run of this profile writes for sharing: stripped of patient images and report text."
+    if override is not None: return bool(override)
+    v = cfg.get('publishable', 'auto')
+    if v == 'auto': return cfg.get('source', 'demo') in CREDENTIALED
+    if isinstance(v, bool): return v
+    raise ValueError(f"{cfg.get('path', 'profile')}: publishable must be auto, true or false; got {v!r}.")
 
 def _slug(v): return re.sub(r'[^A-Za-z0-9.-]+', '-', str(v)).strip('-')
 
@@ -61,10 +74,11 @@ def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or
 # %% ../nbs/13_pipeline.ipynb #7634c6ab
 def expand_steps(cfg:dict, # a profile from `load_profile`
                  root:Path|None=None, # repository root
-                 data_dir:str|None=None): # overrides the profile's data_dir (the --data option)
+                 data_dir:str|None=None, # overrides the profile's data_dir (the --data option)
+                 publishable:bool|None=None): # overrides the profile's publishable switch (see `is_publishable`)
     "The profile's steps, one `Step` per notebook execution, in order."
     root = Path(root or project_root())
-    ctx = dict(profile=cfg['name'], source=cfg.get('source', 'demo'),
+    ctx = dict(profile=cfg['name'], source=cfg.get('source', 'demo'), publishable=is_publishable(cfg, publishable),
                data_dir=str(data_dir or cfg['data_dir']), reports_dir=str(cfg['reports_dir']))
     steps = []
     for s in cfg['steps']:
@@ -197,6 +211,7 @@ def write_provenance(path:Path, prov:dict):
 
 # %% ../nbs/13_pipeline.ipynb #55457415
 class StepFailed(RuntimeError): pass
+class NotPublishable(RuntimeError): pass
 
 def test_flags(root:Path):
     "The optional-test flags of settings.ini (`tst_flags`)."
@@ -218,8 +233,9 @@ def _match(step:Step, name:str):
     name = Path(name).stem if name.endswith('.ipynb') else name
     return step.name == name or step.notebook.stem == name or step.notebook.stem.split('_')[0] == name
 
-def _up_to_date(step, fp, record, root):
+def _up_to_date(step, fp, record, root, publishable=False):
     if not record or record.get('status') != 'ok' or record.get('fingerprint') != fp: return False
+    if record.get('publishable', False) != publishable: return False       # its executed notebook was (not) stripped
     return all(hash_path(_resolve(p, root)) == h for p, h in record.get('outputs', {}).items())
 
 def preflight(steps, root:Path, need_gb:float=1.0):
@@ -245,12 +261,14 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  start:str|None=None, # start at this notebook's steps (resume after a failure)
                  force:bool=False, # rerun steps even when up to date
                  root:Path|None=None, # repository root
+                 publishable:bool|None=None, # strip patient images and report text (default: the profile's switch)
                  log=print): # where progress lines go
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     import papermill as pm
     root = Path(root or project_root())
     cfg = load_profile(profile, root)
-    steps = [check_parameters(s) for s in expand_steps(cfg, root, data)]
+    pub = is_publishable(cfg, publishable)
+    steps = [check_parameters(s) for s in expand_steps(cfg, root, data, pub)]
     for opt, val in (('--only', only), ('--from', start)):
         if val and not any(_match(s, val) for s in steps):
             raise ValueError(f"{opt} {val}: no step of profile {cfg['name']} runs that notebook; "
@@ -260,14 +278,15 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     if steps: preflight(steps, root, float(cfg.get('disk_gb', 1.0)))
     runs = _resolve(cfg['reports_dir'], root)/'runs'; runs.mkdir(parents=True, exist_ok=True)
     prov_path = runs/'provenance.json'; prov = read_provenance(prov_path)
-    prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']))
+    prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']), publishable=pub)
+    if pub: log(f"publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged {PATIENT_TAG!r}")
     env = dict(git=git_state(root), packages=package_versions(), hardware=hardware())
     flags = test_flags(root)
     results = []
     for i, step in enumerate(steps, 1):
         label = f"[{i}/{len(steps)}] {step.name}"
         fp, inputs = fingerprint(step, root)
-        if not force and _up_to_date(step, fp, prov['steps'].get(step.name), root):
+        if not force and _up_to_date(step, fp, prov['steps'].get(step.name), root, pub):
             log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}"); results.append((step.name, 'skipped', 0.0))
             continue
         out_nb = runs/f'{step.name}.ipynb'
@@ -275,7 +294,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         t0, started = time.time(), datetime.datetime.now().isoformat(timespec='seconds')
         record = dict(notebook=str(step.notebook.relative_to(root)), parameters=step.parameters,
                       executed=str(out_nb.relative_to(root)) if out_nb.is_relative_to(root) else str(out_nb),
-                      inputs=inputs, started=started, fingerprint=fp, **env)
+                      inputs=inputs, started=started, fingerprint=fp, publishable=pub, **env)
         src = runs/f'.{step.name}.input.ipynb'
         record['flagged_cells_skipped'] = without_flagged_cells(step.notebook, flags, src)
         try:
@@ -285,6 +304,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         except Exception as e:
             status, err = 'failed', e
         src.unlink(missing_ok=True)
+        if pub and out_nb.exists(): record['stripped'] = strip_for_publication(out_nb)
         record.update(status=status, wall_s=round(time.time() - t0, 2),
                       finished=datetime.datetime.now().isoformat(timespec='seconds'),
                       outputs={str(p): hash_path(_resolve(p, root)) for p in step.outputs})
@@ -299,6 +319,14 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         missing = [p for p, h in record['outputs'].items() if h is None]
         if missing: log(f"  warning: {step.name} did not write its declared outputs {missing}")
         log(f"{label}: done in {record['wall_s']:.1f} s")
+    if pub:
+        data_dir = _resolve(data or cfg['data_dir'], root)
+        leaks = audit_publishable(runs, report_texts(data_dir), also=[runs.parent/'tables', runs.parent/'paper_context.json'])
+        log(f"publishable: audited {len(list(runs.glob('*.ipynb')))} executed notebooks and the tables against the reports in {data_dir}: "
+            + ('nothing found' if leaks.empty else f'{len(leaks)} problems'))
+        if not leaks.empty:
+            raise NotPublishable(f"the outputs in {runs.parent} are not fit to share:\n" + leaks.to_string(index=False, max_colwidth=90)
+                                 + f"\n  Tag the cells that show report text or single studies {PATIENT_TAG!r} (or stop them showing it), then rerun.")
     return results
 
 # %% ../nbs/13_pipeline.ipynb #edc4e90c
@@ -324,6 +352,166 @@ def _toy_project(dest:Path):
     return dest
 
 # %% ../nbs/13_pipeline.ipynb #a07f0c48
+PATIENT_TAG = 'patient-data'
+WITHHELD = ("Output withheld: this run is publishable (its data are credentialed) and this cell shows report text "
+            "or single studies; run with --no-publishable on your own machine to see it.\n")
+_IMG_HTML = re.compile(r'<img[^>]+src=["\']data:image', re.I)
+
+def _image_keys(data:dict):
+    return [k for k, v in data.items() if k.startswith('image/') or k == 'application/pdf' or (k == 'text/html' and _IMG_HTML.search(str(v)))]
+
+def strip_for_publication(nb:Path): # an executed notebook, rewritten in place
+    "Remove the image outputs and the outputs of cells tagged `patient-data` from a notebook; return the counts removed."
+    import nbformat
+    book = nbformat.read(nb, as_version=4); images = cells = 0
+    for c in book.cells:
+        if c.get('attachments'): images += len(c.attachments); c.attachments = {}
+        if c.cell_type != 'code' or not c.outputs: continue
+        if PATIENT_TAG in c.metadata.get('tags', []):
+            cells += 1; c.outputs = [nbformat.v4.new_output('stream', name='stdout', text=WITHHELD)]; continue
+        kept = []
+        for o in c.outputs:
+            data = o.get('data', {}); drop = _image_keys(data)
+            for k in drop: del data[k]
+            images += bool(drop)
+            if o.get('output_type') in ('display_data', 'execute_result') and not data: continue
+            kept.append(o)
+        c.outputs = kept
+    with atomic_path(nb) as p: nbformat.write(book, str(p))
+    return dict(image_outputs=images, cells_withheld=cells)
+
+# %% ../nbs/13_pipeline.ipynb #f7e47847
+def _shingles(text:str, n:int=6):
+    w = re.findall(r'[a-z0-9]+', text.lower())
+    return {' '.join(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+def report_texts(data_dir:Path|str): # a dataset folder in MIMIC-CXR-JPG layout (the demo's too)
+    "The free text of every report file `files/p*/p*/s*.txt` under `data_dir`, one at a time."
+    for f in sorted(Path(data_dir).glob('files/p*/p*/s*.txt')): yield f.read_bytes().decode('utf-8', errors='replace')
+
+def _output_text(o):
+    if o.get('output_type') == 'stream': return o.get('text', '')
+    if o.get('output_type') == 'error': return o.get('evalue', '') + '\n' + '\n'.join(o.get('traceback', []))
+    return '\n'.join(str(v) for k, v in o.get('data', {}).items() if k.startswith('text/'))
+
+def audit_publishable(runs_dir:Path|str, # the folder of executed notebooks
+                      texts, # the dataset's report texts (an iterable, e.g. `report_texts(data_dir)`)
+                      also=(), # further files or folders to read (tables, the paper's context)
+                      n:int=6): # words in a passage
+    "What a run would leak: one row per image output, and per place holding identifying passages of report text (see above); empty when clean."
+    import nbformat, pandas as pd
+    rows, found = [], {}                            # found: passage -> places it was seen
+    def scan(file, cell, text):
+        for g in _shingles(text, n): found.setdefault(g, set()).add((file, cell))
+    for f in sorted(Path(runs_dir).glob('*.ipynb')):
+        for i, c in enumerate(nbformat.read(f, as_version=4).cells):
+            if c.get('attachments'): rows.append(dict(file=f.name, cell=i, kind='image', detail='markdown attachment'))
+            for o in c.get('outputs', []):
+                if _image_keys(o.get('data', {})): rows.append(dict(file=f.name, cell=i, kind='image', detail=', '.join(_image_keys(o['data']))))
+                scan(f.name, i, _output_text(o))
+    for a in map(Path, also):
+        for f in ([a] if a.is_file() else sorted(a.rglob('*')) if a.is_dir() else []):
+            if f.is_file() and f.suffix in ('.csv', '.json', '.md', '.tex', '.txt'): scan(str(f), None, f.read_text(errors='replace'))
+    counts = dict.fromkeys(found, 0)
+    for t in texts:
+        for g in _shingles(t, n) & counts.keys(): counts[g] += 1
+    leaks = {}
+    for g, k in counts.items():
+        if k == 1:
+            for place in found[g]: leaks.setdefault(place, []).append(g)
+    for (file, cell), gs in sorted(leaks.items(), key=str):
+        rows.append(dict(file=file, cell=cell, kind='report text', detail=f'{len(gs)} passages found in one report only, e.g. "{sorted(gs)[0]}"'))
+    return pd.DataFrame(rows, columns=['file', 'cell', 'kind', 'detail'])
+
+# %% ../nbs/13_pipeline.ipynb #7185088d
+VOLATILE_COLUMNS = r'(_per_s|_seconds|(^|_)wall_s|(^|_)train_s)$'   # timings: measured, not reproduced
+
+def compare_tables(expected:Path|str, # the folder of reference tables (*.csv)
+                   actual:Path|str, # the folder of rerun tables
+                   atol:float=1e-6, rtol:float=1e-6, # tolerance for floating-point columns
+                   volatile:str=VOLATILE_COLUMNS): # a regex of column names not compared
+    "One row per difference between the CSV tables of two folders (empty when they agree); `attrs` holds what was compared and skipped."
+    import numpy as np, pandas as pd
+    expected, actual = Path(expected), Path(actual)
+    a_names, b_names = {p.name for p in expected.glob('*.csv')}, {p.name for p in actual.glob('*.csv')}
+    rows, skipped = [], []
+    add = lambda table, problem, row=None, column=None, key=None, exp=None, act=None: rows.append(
+        dict(table=table, row=row, key=key, column=column, expected=exp, actual=act, problem=problem))
+    for n in sorted(a_names - b_names): add(n, 'missing from the rerun')
+    for n in sorted(b_names - a_names): add(n, 'new in the rerun')
+    for n in sorted(a_names & b_names):
+        a, b = pd.read_csv(expected/n), pd.read_csv(actual/n)
+        if list(a.columns) != list(b.columns): add(n, 'columns differ', exp=list(a.columns), act=list(b.columns)); continue
+        if len(a) != len(b): add(n, 'row counts differ', exp=len(a), act=len(b)); continue
+        for c in a.columns:
+            if re.search(volatile, str(c)): skipped.append(f'{n}:{c}'); continue
+            x, y = a[c], b[c]
+            if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y) and not (
+                    pd.api.types.is_integer_dtype(x) and pd.api.types.is_integer_dtype(y)):
+                xv, yv = x.to_numpy(float), y.to_numpy(float)
+                same = (np.isnan(xv) & np.isnan(yv)) | (np.abs(xv - yv) <= atol + rtol*np.abs(xv))
+            else: same = (x.isna() & y.isna()).to_numpy() | (x.astype(str) == y.astype(str)).to_numpy()
+            for r in np.flatnonzero(~same): add(n, 'value', row=int(r), column=c, key=str(a.iat[r, 0]), exp=x.iat[r], act=y.iat[r])
+    out = pd.DataFrame(rows, columns=['table', 'row', 'key', 'column', 'expected', 'actual', 'problem'])
+    out.attrs.update(tables=len(a_names | b_names), skipped=skipped, atol=atol, rtol=rtol)
+    return out
+
+# %% ../nbs/13_pipeline.ipynb #c7e5f865
+def project_files(root:Path): # the repository root
+    "The project's files as git sees them (tracked, and new files it does not ignore), without `data/` and generated reports (the typst templates kept)."
+    root = Path(root)
+    try:
+        out = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=root,
+                             capture_output=True, check=True).stdout.decode()
+        files = [f for f in out.split('\0') if f]
+    except (subprocess.CalledProcessError, FileNotFoundError): files = []
+    if not files or not (root/'.git').exists():           # not a git checkout (or one nested in another): the project's own folders
+        files = [str(p.relative_to(root)) for d in ('nbs', 'cxr_nb', 'configs', 'reports') if (root/d).is_dir()
+                 for p in (root/d).rglob('*') if p.is_file()] + [f for f in ('settings.ini', 'setup.py') if (root/f).exists()]
+    keep = lambda f: not f.startswith('data/') and (not f.startswith('reports/') or f.endswith('.typ'))
+    return sorted(f for f in files if keep(f) and (root/f).is_file())
+
+def run_in_copy(profile:str, # profile name or YAML path
+                workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
+                data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print):
+    "Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root, the step results)."
+    import shutil
+    root = Path(root or project_root()); cfg = load_profile(profile, root)
+    work = Path(workdir).resolve()
+    if work.exists() and any(work.iterdir()) and not (work/'.cxr-scratch').exists():
+        raise ValueError(f"{work} exists and is not a scratch copy made by cxr-reproduce; give an empty or new folder.")
+    if work == root or root.is_relative_to(work): raise ValueError(f"{work} would hold the project itself; give another folder.")
+    if work.exists(): shutil.rmtree(work)
+    for f in project_files(root):
+        (work/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/f, work/f)
+    (work/'.cxr-scratch').write_text(f'a scratch copy of {root}, made by cxr-reproduce\n')
+    generated = any(o == '{data_dir}' for s in cfg['steps'] for o in s.get('outputs') or [])
+    if data: data = str(Path(data).resolve())
+    elif not generated: data = str(_resolve(cfg['data_dir'], root))      # a user's dataset is read where it is
+    prof = cfg['name'] if cfg['path'].resolve().parent == (root/'configs').resolve() else str(cfg['path'].resolve())
+    log(f"running profile {cfg['name']} from nothing in {work}")
+    old = os.environ.get('CXR_ROOT'); os.environ['CXR_ROOT'] = str(work)
+    try: results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, log=log)
+    finally:
+        if old is None: os.environ.pop('CXR_ROOT', None)
+        else: os.environ['CXR_ROOT'] = old
+    return work, results
+
+def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None, # default <root>/data/scratch/verify-<profile>
+           atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None, log=print):
+    "Rerun the profile from nothing in a scratch copy and compare its tables with this checkout's (`compare_tables`)."
+    import shutil
+    root = Path(root or project_root()); cfg = load_profile(profile, root)
+    ref = _resolve(cfg['reports_dir'], root)/'tables'
+    if not any(ref.glob('*.csv')):
+        raise ValueError(f"{ref} holds no tables to compare with: run cxr-reproduce --profile {cfg['name']} first.")
+    work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root, log)
+    diffs = compare_tables(ref, _resolve(cfg['reports_dir'], work)/'tables', atol, rtol)
+    diffs.attrs['workdir'] = str(work)
+    if diffs.empty and not keep: shutil.rmtree(work); diffs.attrs['workdir'] = None
+    return diffs
+
+# %% ../nbs/13_pipeline.ipynb #de7af109
 def main(argv=None):
     "cxr-reproduce: run the compendium's notebooks for a profile."
     p = argparse.ArgumentParser(prog='cxr-reproduce', description='Run the compendium notebooks with papermill for a profile.')
@@ -332,16 +520,38 @@ def main(argv=None):
     p.add_argument('--only', metavar='NOTEBOOK', help='run only this notebook (e.g. 06_training or 06)')
     p.add_argument('--from', dest='start', metavar='NOTEBOOK', help='start at this notebook, skipping the ones before')
     p.add_argument('--force', action='store_true', help='rerun steps even when their inputs are unchanged')
+    p.add_argument('--publishable', action=argparse.BooleanOptionalAction, default=None,
+                   help='strip patient images and report text from executed notebooks and the PDF, then audit them '
+                        '(default: on for credentialed sources, mimic and chexpert)')
+    p.add_argument('--verify', action='store_true', help='rerun from nothing in a scratch copy and compare every table with this checkout\'s')
+    p.add_argument('--workdir', metavar='DIR', help='run in a scratch copy of the project at DIR (with --verify: where the copy goes)')
+    p.add_argument('--keep', action='store_true', help='keep the scratch copy of --verify even when the tables agree')
+    p.add_argument('--atol', type=float, default=1e-6, help='--verify: tolerance for floating-point values (absolute, and relative)')
     a = p.parse_args(argv)
     t0 = time.time()
-    try: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force)
-    except StepFailed as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
+    try:
+        if a.verify:
+            d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable, keep=a.keep)
+            skipped = d.attrs['skipped']
+            print(f"cxr-reproduce --verify: profile {a.profile}: {d.attrs['tables']} tables compared (tolerance {a.atol:g} for "
+                  f"floating-point values; {len(skipped)} timing columns not compared: {', '.join(skipped) or 'none'}), "
+                  f"{len(d)} differences, {time.time() - t0:.0f} s")
+            if len(d):
+                print(d.to_string(index=False, max_rows=60, max_colwidth=50))
+                print(f"The rerun's tables and executed notebooks are kept in {d.attrs['workdir']}.")
+                return 1
+            if d.attrs['workdir']: print(f"The scratch copy is kept in {d.attrs['workdir']}.")
+            return 0
+        if a.workdir: work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable)
+        else: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force, publishable=a.publishable)
+    except (StepFailed, NotPublishable) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
     except (ValueError, OSError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
     ran = sum(s == 'ok' for _, s, _ in res)
-    print(f"cxr-reproduce: profile {a.profile}: {ran} steps run, {len(res) - ran} skipped as unchanged, {time.time() - t0:.0f} s")
+    print(f"cxr-reproduce: profile {a.profile}: {ran} steps run, {len(res) - ran} skipped as unchanged, {time.time() - t0:.0f} s"
+          + (f" (in {work})" if a.workdir else ''))
     return 0
 
-# %% ../nbs/13_pipeline.ipynb #cf4ceb52
+# %% ../nbs/13_pipeline.ipynb #90c36ecc
 def summarise_nbdev_test(output:str, # what `nbdev_test --do_print` printed (stdout and stderr)
                          returncode:int): # its exit status
     "(passed, failed, names of failed notebooks) from nbdev_test's output."
