@@ -95,7 +95,8 @@ def check_labels(labels:pd.DataFrame, name:str):
     if bad.to_numpy().any():
         r, c = np.argwhere(bad.to_numpy())[0]
         raise ValueError(f"{name}: {int(bad.to_numpy().sum())} label values outside {{1, 0, -1, blank}}, first at row {r + 2} "
-                         f"(study {labels.study_id.iloc[r]}), column {vals.columns[c]!r}: {vals.iat[r, c]!r}.")
+                         f"(study {labels.study_id.iloc[r]}), column {vals.columns[c]!r}: {str(vals.iat[r, c])!r}. Fix or blank these values; "
+                         "a label table is never recoded silently.")
 
 # %% ../nbs/03_curation.ipynb #56686016
 def _read_report(path:Path):
@@ -186,7 +187,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
         conflict = m.groupby('subject_id').split.nunique()
         if (conflict > 1).any():
             raise ValueError(f"{files['split']['path']}: {int((conflict > 1).sum())} subjects appear in two splits "
-                             f"(first: {conflict[conflict > 1].index[0]}); use split='patient' for a patient-level re-split.")
+                             f"(first: {conflict[conflict > 1].index[0]}); use split='patient' (cxr-manifest --split patient) for a patient-level re-split.")
     m['path'] = mimic_image_path(m.subject_id, m.study_id, m.dicom_id).to_numpy()
     if check_images:
         m = cur.drop(m, ~_exists([str(root/p) for p in m.path], jobs*2), 'image files', 'image file missing')

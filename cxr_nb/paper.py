@@ -11,7 +11,7 @@ from .core import project_root, atomic_write, sha256_file
 from .pipeline import read_provenance, git_state, package_versions, hardware
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SOURCE_NOTES', 'display_table', 'section_status', 'paper_context', 'build_paper']
+__all__ = ['SECTIONS', 'SOURCE_NOTES', 'shows_patients', 'display_table', 'section_status', 'paper_context', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -38,6 +38,11 @@ SECTIONS = [
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
+def shows_patients(figure:str): # a figure's path relative to the reports folder
+    "Whether a figure shows images of single studies (left out of a publishable PDF)."
+    name = Path(figure).name
+    return name == 'demo_samples.png' or name.startswith('gradcam_')
+
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None):
     "A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`), numbers rounded, blanks empty."
     import pandas as pd
@@ -50,17 +55,19 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
                                            else str(int(x)) if isinstance(x, float) else str(x))
     return [list(map(str, t.columns))] + [[fmt(x) for x in r] for r in t.itertuples(index=False)]
 
-def section_status(reports:Path, root:Path|None=None): # the reports folder of a profile, and the repository root
-    "Each section with `present` (all its files exist), the files that are missing, its tables ready to print and the figures that exist."
+def section_status(reports:Path, root:Path|None=None, # the reports folder of a profile, and the repository root
+                   publishable:bool=False): # leave out the figures that show patient images (`shows_patients`)
+    "Each section with `present` (all its files exist), the files that are missing, its tables ready to print, the figures that exist and those withheld."
     root = Path(root or project_root())
     out = []
     for s in SECTIONS:
         missing = [f for f in s['files'] if not (reports/f).exists()]
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), keep=s.get('keep')) for f in s['files']] if not missing else []
-        figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c) for f, c in s.get('figures', ())
-                   if (reports/f).exists() and (reports/f).resolve().is_relative_to(root)]
+        figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists() and (reports/f).resolve().is_relative_to(root)]
+        withheld = [f for f, _ in figs if publishable and shows_patients(f)]
+        figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c) for f, c in figs if f not in withheld]
         out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures')}, present=not missing, missing=missing,
-                        tables=tables, figures=figures))
+                        tables=tables, figures=figures, withheld=withheld))
     return out
 
 # %% ../nbs/12_results.ipynb #832edc13
@@ -72,10 +79,11 @@ SOURCE_NOTES = {
 }
 
 def paper_context(reports:Path, # the reports folder of a profile
-                  profile:str, source:str, root:Path|None=None):
+                  profile:str, source:str, root:Path|None=None, publishable:bool=False):
     "The dict that `reports/paper.typ` reads."
     root = Path(root or project_root())
     prov = read_provenance(reports/'runs'/'provenance.json')
+    stripped = {k: sum(v.get('stripped', {}).get(k, 0) for v in prov.get('steps', {}).values()) for k in ('image_outputs', 'cells_withheld')}
     steps = [dict(step=k, notebook=v.get('notebook', ''), status=v.get('status', ''), wall_s=v.get('wall_s', 0),
                   finished=v.get('finished', '')) for k, v in prov.get('steps', {}).items()]
     tables = {str(p.relative_to(reports)): sha256_file(p)[:16] for p in sorted((reports/'tables').glob('*.csv'))}
@@ -83,13 +91,15 @@ def paper_context(reports:Path, # the reports folder of a profile
     return dict(profile=profile, source=source, source_note=SOURCE_NOTES.get(source, source),
                 reports_dir=rel(reports), git=git_state(root), packages=package_versions(), hardware=hardware(),
                 steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables,
-                sections=section_status(reports, root), built=datetime.date.today().isoformat())
+                sections=section_status(reports, root, publishable), built=datetime.date.today().isoformat(),
+                publishable=publishable, stripped=stripped)
 
 # %% ../nbs/12_results.ipynb #0a88a047
 def build_paper(reports_dir:str|Path='reports', # the profile's reports folder (relative to the repository root)
                 profile:str='demo', source:str='demo',
                 template:str|Path|None=None, # the typst template (default reports/paper.typ)
-                root:Path|None=None):
+                root:Path|None=None,
+                publishable:bool=False): # a PDF for sharing: figures of patient images left out, and a statement that they were
     "Write `<reports_dir>/paper_context.json` and compile `<reports_dir>/paper.pdf`; return the PDF's path."
     import typst
     root = Path(root or project_root())
@@ -97,7 +107,7 @@ def build_paper(reports_dir:str|Path='reports', # the profile's reports folder (
     template = Path(template or root/'reports'/'paper.typ')
     if not template.exists(): raise FileNotFoundError(f"The paper template {template} is missing; restore it from git.")
     ctx_path = reports/'paper_context.json'
-    with atomic_write(ctx_path) as f: json.dump(paper_context(reports, profile, source, root), f, indent=1, default=str)
+    with atomic_write(ctx_path) as f: json.dump(paper_context(reports, profile, source, root, publishable), f, indent=1, default=str)
     pdf = reports/'paper.pdf'
     tmp = pdf.with_name('.paper.tmp.pdf')
     typst.compile(str(template), output=str(tmp), root=str(root),

@@ -13,7 +13,7 @@ import yaml
 from .core import project_root, sha256_file, atomic_write, atomic_path
 
 # %% auto #0
-__all__ = ['CREDENTIALED', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable', 'load_profile',
+__all__ = ['CREDENTIALED', 'SOURCES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable', 'load_profile',
            'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path', 'fingerprint',
            'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'StepFailed',
            'NotPublishable', 'test_flags', 'without_flagged_cells', 'preflight', 'run_pipeline',
@@ -115,6 +115,37 @@ def declared_parameters(nb:Path): # a notebook with a cell tagged `parameters`
             out[target.id] = (type(default).__name__, default)
     return out
 
+SOURCES = ('demo', 'mimic', 'nih', 'chexpert', 'openi')
+_POSITIVE = ('lr', 'vision_lr', 'base_lr', 'epochs', 'batch_size', 'accumulate', 'size', 'image_size', 'studies', 'n_boot',
+             'n_boot_language', 'max_new_tokens', 'max_length', 'lora_r', 'lora_alpha', 'num_beams', 'vocab_size', 'patience')
+_NON_NEGATIVE = ('weight_decay', 'label_noise', 'lora_dropout', 'warmup_steps', 'base_epochs', 'vision_epochs', 'repetition_penalty')
+
+def _archs():
+    from cxr_nb.models import ARCHITECTURES
+    return list(ARCHITECTURES.index)
+
+def _value_problem(name, v):
+    "Why value `v` is not allowed for parameter `name` (None when it is, or when no rule covers it)."
+    import difflib
+    from cxr_nb.core import CHEXPERT_LABELS
+    def one_of(x, choices, what):
+        if x in choices: return None
+        close = difflib.get_close_matches(str(x), list(map(str, choices)), 1)
+        return f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed: {', '.join(map(str, choices))}."
+    items = lambda: v if isinstance(v, (list, tuple)) else [v]
+    if name == 'pathology': return one_of(v, ('all',) + tuple(CHEXPERT_LABELS), "one of the 14 observations or 'all'")
+    if name == 'pathologies':
+        for x in items():
+            if (why := one_of(x, CHEXPERT_LABELS, 'one of the 14 observations')): return why
+    if name in ('arch', 'archs'):
+        for x in items():
+            if (why := one_of(x, _archs(), 'an architecture of cxr_nb.models')): return why
+    if name == 'source': return one_of(v, SOURCES, 'a data source')
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if name in _POSITIVE and not v > 0: return f"{v!r} must be positive."
+        if name in _NON_NEGATIVE and v < 0: return f"{v!r} must not be negative."
+    return None
+
 def check_parameters(step:Step):
     "Drop context parameters the notebook does not declare; raise on unknown names or wrong types."
     declared = declared_parameters(step.notebook)
@@ -127,7 +158,9 @@ def check_parameters(step:Step):
         ok = _TYPES.get(tname)
         if ok is None or v is None or default is None: continue        # no type to check against
         if not isinstance(v, ok) or (isinstance(v, bool) and tname != 'bool'):   # True is an int to Python, not to us
-            raise ValueError(f"Step {step.name}: parameter {k}={v!r} should be a {tname} like its default {default!r}.")
+            raise ValueError(f"Step {step.name}: parameter {k}={v!r} should be {'an' if tname == 'int' else 'a'} {tname} like its default {default!r}.")
+    for k, v in params.items():
+        if (why := _value_problem(k, v)): raise ValueError(f"Step {step.name}: parameter {k}: {why}")
     step.parameters = params
     return step
 

@@ -304,6 +304,12 @@ def main(argv=None):
         info, metrics = finish_run(a.out, cfg, train_ds, val_ds, test_ds, cache)
         print(history.round(4).to_string(index=False))
         auc = metrics[(metrics.metric == 'roc_auc') & (metrics.operating_point == 'fixed')].set_index('label').value
+        excl = pd.read_csv(Path(a.out)/'exclusions.csv')
+        why = excl.reason.str.split(':').str[:2].str.join(':').value_counts()   # 'unreadable image: <error type>'
+        used = sum(info['images'].values()); pool = 'manifest' if cfg.pathology == 'all' else f'{cfg.pathology} case/control cohort'
+        print(f"cxr-train: {used} images used (train {info['images']['train']}, validate {info['images']['validate']}, "
+              f"test {info['images']['test']}) of the {used + len(excl)} in the {pool}; {len(excl)} left out"
+              + (': ' + '; '.join(f'{n} {r}' for r, n in why.items()) + f" (each with its error in {Path(a.out)/'exclusions.csv'})" if len(excl) else ''))
         print(f"cxr-train: {len(history)} epochs, best validation loss {history.val_loss.min():.4f}; test ROC-AUC "
               + ', '.join(f'{k} {v:.3f}' for k, v in auc.items()) + f"; predictions, metrics and checkpoints in {a.out}")
     return 0
