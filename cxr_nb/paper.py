@@ -8,10 +8,11 @@ import datetime, json
 from pathlib import Path
 
 from .core import project_root, atomic_write, sha256_file
-from .pipeline import read_provenance, git_state, package_versions, hardware
+from .pipeline import read_provenance, git_state, package_versions, hardware, CREDENTIALED
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SOURCE_NOTES', 'shows_patients', 'display_table', 'section_status', 'paper_context', 'build_paper']
+__all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'display_table', 'section_status', 'paper_context',
+           'step_parameters', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -21,11 +22,13 @@ SECTIONS = [
          notebook='02_labeler', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
     dict(key='cnn', title='CNN comparison (test split; macro over the 14 labels; F1 and accuracy at thresholds from validation)',
          files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison', drop=['runtime', 'weights'],
-         figures=[('figures/cnn_comparison.png', 'Test ROC-AUC per label and architecture with 95% CIs (bootstrap over patients).')]),
+         figures=[('figures/cnn_comparison.png', 'Test ROC-AUC per label and architecture with 95% CIs (bootstrap over patients).'),
+                  ('figures/training_curves.png', 'Training and validation loss per epoch (star: the checkpoint kept) and validation macro ROC-AUC.')]),
     dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced: case/control models at 0.5 and at Youden\'s J, beside the published rows',
          files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'],
          figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
-                   'confusion at Youden\'s J, reliability.')]),
+                   'confusion at Youden\'s J, reliability.'),
+                  ('figures/evaluation_resnet18_all_labels.png', 'ResNet-18 (multi-label): test ROC curve of every label, with its AUC.')]),
     dict(key='explain', title='Grad-CAM against the drawn findings (pointing game; chance is the finding\'s share of the image)',
          files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
          figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of the multi-label ResNet-18: peaks inside (top) and outside (bottom) the drawn finding.')]),
@@ -34,14 +37,15 @@ SECTIONS = [
          keep={'system': 'system', 'reports': 'reports', 'bleu_1': 'BLEU-1', 'bleu_4': 'BLEU-4', 'rouge_l': 'ROUGE-L', 'cider': 'CIDEr',
                'meteor': 'METEOR', 'f1_micro14_uneg': 'F1 micro 14', 'f1_macro14_uneg': 'F1 macro 14', 'f1_micro5_uneg': 'F1 micro 5',
                'f1_macro5_uneg': 'F1 macro 5', 'hallucination_any': 'halluci- nating', 'omission_any': 'omitting'},
-         figures=[('figures/report_generation.png', 'BLEU-4 against labeler-based micro (left) and macro (right) F1 over the 14 observations, with 95% CIs.')]),
+         figures=[('figures/report_generation.png', 'BLEU-4 against labeler-based micro (left) and macro (right) F1 over the 14 observations, with 95% CIs.'),
+                  ('figures/report_examples.png', 'Generated reports beside their references and images (test split).')]),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
 def shows_patients(figure:str): # a figure's path relative to the reports folder
     "Whether a figure shows images of single studies (left out of a publishable PDF)."
     name = Path(figure).name
-    return name == 'demo_samples.png' or name.startswith('gradcam_')
+    return name in ('demo_samples.png', 'report_examples.png') or name.startswith('gradcam_')
 
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None):
     "A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`), numbers rounded, blanks empty."
@@ -63,8 +67,8 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
     for s in SECTIONS:
         missing = [f for f in s['files'] if not (reports/f).exists()]
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), keep=s.get('keep')) for f in s['files']] if not missing else []
+        withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
         figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists() and (reports/f).resolve().is_relative_to(root)]
-        withheld = [f for f, _ in figs if publishable and shows_patients(f)]
         figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c) for f, c in figs if f not in withheld]
         out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures')}, present=not missing, missing=missing,
                         tables=tables, figures=figures, withheld=withheld))
@@ -92,9 +96,125 @@ def paper_context(reports:Path, # the reports folder of a profile
                 reports_dir=rel(reports), git=git_state(root), packages=package_versions(), hardware=hardware(),
                 steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables,
                 sections=section_status(reports, root, publishable), built=datetime.date.today().isoformat(),
-                publishable=publishable, stripped=stripped)
+                publishable=publishable, credentialed=source in CREDENTIALED, stripped=stripped, **paper_text(reports, prov, source))
 
 # %% ../nbs/12_results.ipynb #0a88a047
+STUDY = dict(images=4742, size=224, lr=1e-4, batch_size=32, accumulate=4, weights='ImageNet', report_pairs=2562,
+             report_model='Llama-3.2-11B-Vision-Instruct', report_epochs=2, report_max_steps=200,
+             effusion_auc=0.8618, cardiomegaly_accuracy=0.2727, cardiomegaly_auc=0.60)
+
+def _csv(reports:Path, name:str):
+    import pandas as pd
+    p = Path(reports)/'tables'/name
+    return pd.read_csv(p) if p.exists() else None
+
+def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem such as '06_training'
+    "The parameters of every recorded execution of `notebook`."
+    return [v.get('parameters', {}) for v in prov.get('steps', {}).values() if Path(v.get('notebook', '')).stem == notebook]
+
+def _values(ps, k, fmt=str, sep=' or '):
+    vals = sorted({fmt(p[k]) for p in ps if k in p and p[k] is not None}, key=str)
+    return sep.join(vals) if vals else None
+
+def _ci(r, col, d=3): return f"{r[col]:.{d}f} [{r[col + '_low']:.{d}f}, {r[col + '_high']:.{d}f}]"
+
+def paper_text(reports:Path, prov:dict, source:str='demo'):
+    "Abstract, methods (paragraphs) and limitations (items) as plain strings, each number read from a table or the provenance."
+    reports = Path(reports)
+    demo = source == 'demo'
+    ds, cnn, study = _csv(reports, 'dataset.csv'), _csv(reports, 'cnn_comparison.csv'), _csv(reports, 'study_resnet18.csv')
+    rg, lab = _csv(reports, 'report_generation.csv'), _csv(reports, 'labeler_vs_mesh.csv')
+    tr, vl = step_parameters(prov, '06_training'), step_parameters(prov, '10_report_generation')
+    cur, ev = step_parameters(prov, '03_curation'), step_parameters(prov, '07_evaluation') + step_parameters(prov, '08_cnn_comparison')
+    abstract, methods, limits = [], [], []
+    data_words = 'phantom radiographs generated by the compendium with real Open-i report text (demo data)' if demo else SOURCE_NOTES.get(source, source)
+    # -- data
+    if ds is not None and (ds.split == 'all').any():
+        a = ds.set_index('split')
+        views = _values(cur, 'views', lambda v: '/'.join(v) if isinstance(v, list) else str(v)) or 'PA'
+        methods.append(f"Data. {data_words[0].upper() + data_words[1:]}. Curation (03_curation) kept {views} images: {a.images['all']:,} images of {a.studies['all']:,} "
+                       f"studies from {a.patients['all']:,} patients, split by patient into {a.images.get('train', 0):,} training, "
+                       f"{a.images.get('validate', 0):,} validation and {a.images.get('test', 0):,} test images. The study used "
+                       f"{STUDY['images']:,} PA images.")
+        if a.images['all'] < STUDY['images']: limits.append(f"{a.images['all']:,} images against the study's {STUDY['images']:,}: confidence intervals are wide accordingly.")
+    # -- CNNs
+    multi = [p for p in tr if p.get('pathology', 'all') == 'all']; cc = [p for p in tr if p.get('pathology', 'all') != 'all']
+    if tr:
+        weights = ', '.join(f"{r.architecture} {r.weights}" for r in cnn.itertuples()) if cnn is not None and 'weights' in cnn else None
+        methods.append(f"Classification (06_training). {_values(multi, 'arch', sep=', ') or 'no architecture'}: one 14-label model each"
+                       + (f", and ResNet-18 as case/control models for {len(cc)} pathologies ({', '.join(p['pathology'] for p in cc)})" if cc else '')
+                       + f"; images at {_values(tr, 'size')} px, at most {_values(tr, 'epochs')} epochs, AdamW with learning rate "
+                       f"{_values(tr, 'lr', lambda v: f'{v:g}')}, batch {_values(tr, 'batch_size')} x {_values(tr, 'accumulate')} accumulation, "
+                       "weight decay 0.01, cosine annealing, early stopping on validation loss (patience 5), mixed precision, the study's "
+                       "augmentation (rotation within 10 degrees, horizontal flip)" + (f"; starting weights: {weights}" if weights else '') + ". "
+                       f"The study: {STUDY['size']} px, learning rate {STUDY['lr']:g}, batch {STUDY['batch_size']} x {STUDY['accumulate']}, ImageNet weights.")
+        sizes = {p.get('size') for p in tr}
+        if sizes != {STUDY['size']}: limits.append(f"Images at {_values(tr, 'size')} px, not the study's {STUDY['size']} px, and at most {_values(tr, 'epochs')} epochs: a run sized for CPUs.")
+        if cnn is not None and 'weights' in cnn and (cnn.weights == 'random').any():
+            limits.append(f"No ImageNet weights were found for {', '.join(cnn.architecture[cnn.weights == 'random'])}: they started from random "
+                          "initialisation (the study fine-tuned ImageNet weights), and trained at a higher learning rate than the study's.")
+    if ev:
+        methods.append(f"Evaluation (07_evaluation, 08_cnn_comparison). ROC-AUC, F1 and accuracy on the test split with 95% confidence intervals from "
+                       f"{_values(ev, 'n_boot')} bootstrap resamples over patients; F1 and accuracy both at the fixed threshold 0.5 (as the study) and at "
+                       "thresholds chosen on the validation split (Youden's J), which the study did not do; calibration (ECE, temperature scaling); "
+                       "Grad-CAM scored against the drawn findings where the data have them.")
+    if cnn is not None and len(cnn):
+        lo, hi = cnn.loc[cnn.roc_auc.idxmin()], cnn.loc[cnn.roc_auc.idxmax()]
+        abstract.append(f"Four CNNs reached a test macro ROC-AUC from {_ci(lo, 'roc_auc')} ({lo.architecture}) to {_ci(hi, 'roc_auc')} ({hi.architecture}).")
+    if study is not None:
+        ours = study[study.Source == 'compendium, 0.5'].set_index('Disease'); pub = study[study.Source == 'study (published)'].set_index('Disease')
+        both = [d for d in ours.index if d in pub.index]
+        if both:
+            inside = [d for d in both if (ci := str(ours.loc[d, 'ROC-AUC 95% CI'])) and '-' in ci and float(ci.split('-')[0]) <= pub.loc[d, 'ROC-AUC'] <= float(ci.split('-')[1])]
+            abstract.append(f"The study's ResNet-18 table is reproduced for {len(both)} pathologies; the published AUC lies inside our 95% interval for "
+                            f"{len(inside)} of them" + (f" ({', '.join(inside)})" if inside else '') + '.')
+        if 'Cardiomegaly' in ours.index:
+            yj = study[(study.Source == "compendium, Youden's J") & (study.Disease == 'Cardiomegaly')]
+            abstract.append(f"Cardiomegaly accuracy is {ours.loc['Cardiomegaly', 'Accuracy']:.2f} at the fixed threshold 0.5"
+                            + (f" and {yj.Accuracy.iloc[0]:.2f} at the threshold chosen on validation ({yj.Threshold.iloc[0]:.2f})" if len(yj) else '')
+                            + f"; the study reported {STUDY['cardiomegaly_accuracy']:.2f} at AUC {STUDY['cardiomegaly_auc']:.2f}, which is what a fixed threshold on imbalanced data gives.")
+    # -- report generation
+    if vl:
+        p = vl[0]
+        if p.get('model_path'):
+            methods.append(f"Report generation (10_report_generation). {STUDY['report_model']} from {p['model_path']}, "
+                           f"{'in 4-bit NF4 with double quantisation (QLoRA)' if p.get('quantize', 'nf4') == 'nf4' else 'in bf16'}, LoRA on the language "
+                           f"model's attention and MLP projections, {p.get('epochs', 2)} epochs of at most {p.get('max_steps', 200)} steps, batch "
+                           f"{p.get('batch_size', 8)} x {p.get('accumulate', 4)}, with the expert-radiographer prompt; greedy decoding.")
+        else:
+            methods.append(f"Report generation (10_report_generation). A tiny MllamaForConditionalGeneration of the real model's class, trained from "
+                           f"nothing on CPU: its vision tower first learns the 14 observations ({p.get('vision_epochs', 40)} epochs, standing in for a "
+                           f"pretrained encoder), then the whole model learns the training reports ({p.get('base_epochs', 1)} epochs), then the study's 4-bit "
+                           f"LoRA code path for {p.get('epochs', 2)} epoch(s) of at most {p.get('max_steps', 200)} steps, batch "
+                           f"{p.get('batch_size', 8)} x {p.get('accumulate', 4)}; greedy decoding. Baselines in the same format: a constant normal "
+                           "report, a template filled from the CNN's predicted labels, and retrieval of the nearest training report in the CNN's embedding space.")
+            limits.append(f"The report model is a tiny model trained from nothing on CPU, not {STUDY['report_model']}: it proves the code path "
+                          "(the same training, 4-bit and generation code), not clinical quality.")
+    if rg is not None and len(rg):
+        methods.append("Report evaluation (11_report_evaluation). BLEU, ROUGE-L, CIDEr and METEOR on the findings after R2Gen's normalisation; "
+                       "clinical F1 through the compendium's labeler on generated and reference reports (14 and 5 observations); hallucination and "
+                       "omission rates per report; 95% confidence intervals by bootstrap over reports.")
+        g = rg.set_index('system'); col = 'f1_macro14_uneg'
+        model = next((s for s in g.index if s.startswith('vlm-')), None)
+        if model and col in g:
+            others = [f"{s.removeprefix('baseline-')} {g.loc[s, col]:.3f}" for s in g.index if s.startswith('baseline-')]
+            abstract.append(f"The report model ({model}) reached a macro clinical F1 over the 14 observations of {_ci(g.loc[model], col)}, "
+                            f"against {', '.join(others)} for the baselines, with BLEU-4 {g.loc[model, 'bleu_4']:.3f}.")
+    if lab is not None:
+        h = lab[(lab.observation == 'macro (support >= 30) F1') & (lab.part == 'held-out') & (lab.uncertain_as == 'positive')]
+        if len(h): abstract.append(f"The compendium's report labeler agrees with Open-i's MeSH tags at macro F1 {h.f1.iloc[0]:.3f} on held-out reports "
+                                   f"(keyword baseline {h.baseline_f1.iloc[0]:.3f}).")
+        limits.append("Labels come from report text (MIMIC's CheXpert labels, or the compendium's labeler on the demo), not from image review; "
+                      "the labeler is rule-based and below the reference labelers' agreement.")
+    limits.append("By design the compendium differs from the study in three places: thresholds are chosen on validation data as well as fixed at 0.5, "
+                  "every metric has a bootstrap confidence interval over patients, and splits are by patient.")
+    if demo:
+        abstract.insert(0, f"On {data_words}, not patients: every figure below proves that the pipeline runs end to end, none is a clinical result.")
+        limits.insert(0, "The images are phantoms drawn by the compendium, not radiographs of patients; findings are drawn where the Open-i report "
+                         "states them, so image and text agree by construction. Nothing measured on them transfers to patients.")
+    return dict(abstract=' '.join(abstract), methods=methods, limitations=limits)
+
+# %% ../nbs/12_results.ipynb #9d49ab2c
 def build_paper(reports_dir:str|Path='reports', # the profile's reports folder (relative to the repository root)
                 profile:str='demo', source:str='demo',
                 template:str|Path|None=None, # the typst template (default reports/paper.typ)
