@@ -11,8 +11,8 @@ from .core import project_root, atomic_write, sha256_file
 from .pipeline import read_provenance, git_state, package_versions, hardware, CREDENTIALED
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'display_table', 'section_status', 'paper_context',
-           'step_parameters', 'paper_text', 'build_paper']
+__all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'section_status',
+           'paper_context', 'step_parameters', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -21,7 +21,10 @@ SECTIONS = [
     dict(key='labeler', title='Report labeler against Open-i MeSH tags (held-out reports, uncertain as positive)', files=['tables/labeler_vs_mesh.csv'],
          notebook='02_labeler', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
     dict(key='cnn', title='CNN comparison (test split; macro over the 14 labels; F1 and accuracy at thresholds from validation)',
-         files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison', drop=['runtime', 'weights'],
+         files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison',
+         keep={'architecture': 'architecture', 'roc_auc': 'ROC-AUC', 'roc_auc_low': 'CI low', 'roc_auc_high': 'CI high', 'f1': 'F1',
+               'accuracy': 'accuracy', 'labels_differing': 'labels differing', 'parameters_m': 'params (M)', 'gflops': 'GFLOPs',
+               'size': 'px', 'epochs': 'epochs', 'train_images_per_s': 'train img/s', 'inference_images_per_s': 'infer img/s'},
          figures=[('figures/cnn_comparison.png', 'Test ROC-AUC per label and architecture with 95% CIs (bootstrap over patients).'),
                   ('figures/training_curves.png', 'Training and validation loss per epoch (star: the checkpoint kept) and validation macro ROC-AUC.')]),
     dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced: case/control models at 0.5 and at Youden\'s J, beside the published rows',
@@ -47,6 +50,12 @@ def shows_patients(figure:str): # a figure's path relative to the reports folder
     name = Path(figure).name
     return name in ('demo_samples.png', 'report_examples.png') or name.startswith('gradcam_')
 
+def figure_width(path:Path, max_ratio:float=1.25): # a PNG; the text area's height over its width, less room for the caption
+    "The width (percent of the text width) at which a figure fits on one page: 100 unless it is taller than `max_ratio` of its width."
+    from PIL import Image
+    with Image.open(path) as im: w, h = im.size
+    return round(min(100.0, 100*max_ratio*w/h), 1)
+
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None):
     "A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`), numbers rounded, blanks empty."
     import pandas as pd
@@ -69,7 +78,8 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), keep=s.get('keep')) for f in s['files']] if not missing else []
         withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
         figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists() and (reports/f).resolve().is_relative_to(root)]
-        figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c) for f, c in figs if f not in withheld]
+        figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c, width=figure_width(reports/f))
+                   for f, c in figs if f not in withheld]
         out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures')}, present=not missing, missing=missing,
                         tables=tables, figures=figures, withheld=withheld))
     return out
