@@ -427,7 +427,7 @@ def study_table(metrics:pd.DataFrame, operating_point:str='fixed'):
                         'Positives': w.positives, 'Images': w.n})
     return out.reset_index(drop=True)
 
-# %% ../nbs/07_evaluation.ipynb #dedb36cb
+# %% ../nbs/07_evaluation.ipynb #ad5edf47
 def collect_runs(runs_dir:Path|str, archs, pathology:str='all', n_boot:int=1000, seed:int=0):
     "Metrics (long, with an `arch` column), run information and test predictions of each architecture's run."
     from cxr_nb.training import run_folder
@@ -493,7 +493,7 @@ def plot_comparison(by_label:pd.DataFrame, title:str=''):
     fig.tight_layout()
     return fig
 
-# %% ../nbs/07_evaluation.ipynb #ad5edf47
+# %% ../nbs/07_evaluation.ipynb #d5c01e73
 def run_thresholds(run:Path|str, operating_point:str='youden'):
     "Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where none was chosen."
     f = Path(run)/'metrics.csv'

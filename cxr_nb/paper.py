@@ -31,10 +31,10 @@ SECTIONS = [
          files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'],
          figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
                    'confusion at Youden\'s J, reliability.'),
-                  ('figures/evaluation_resnet18_all_labels.png', 'ResNet-18 (multi-label): test ROC curve of every label, with its AUC.')]),
+                  ('figures/roc_resnet18.png', 'ResNet-18 (multi-label): test ROC curve of every label with both classes in test, AUC with 95% CI, positives.')]),
     dict(key='explain', title='Grad-CAM against the drawn findings (pointing game; chance is the finding\'s share of the image)',
          files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
-         figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of the multi-label ResNet-18: peaks inside (top) and outside (bottom) the drawn finding.')]),
+         figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of ResNet-18 (the case/control models when trained, else the multi-label one): peaks inside (top) and outside (bottom) the drawn finding.')]),
     dict(key='reports', title='Report generation: language overlap (findings), labeler-based clinical F1 over 14 and 5 observations (uncertain as negative), share of reports hallucinating or omitting a finding',
          files=['tables/report_generation.csv'], notebook='11_report_evaluation',
          keep={'system': 'system', 'reports': 'reports', 'bleu_1': 'BLEU-1', 'bleu_4': 'BLEU-4', 'rouge_l': 'ROUGE-L', 'cider': 'CIDEr',
