@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'project_root', 'data_root', 'reports_dir',
            'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write', 'atomic_path', 'sha256_file',
-           'pinned_requirements']
+           'save_figure', 'pinned_requirements']
 
 # %% ../nbs/00_core.ipynb #4f2d1e0c
 CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Lesion', 'Lung Opacity',
@@ -148,6 +148,16 @@ def sha256_file(path:Path|str, chunk:int=1<<20):
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #a61aeff8
+def save_figure(fig, # a matplotlib figure
+                path:Path|str, # where the PNG goes; the PDF goes beside it with the same stem
+                dpi:int=110, **kwargs): # PNG resolution; further `savefig` arguments (e.g. bbox_inches='tight')
+    "Write `fig` as `<stem>.png` and `<stem>.pdf`, each atomically; return the PNG's path."
+    path = Path(path)
+    for ext, extra in (('.png', dict(dpi=dpi)), ('.pdf', {})):
+        with atomic_path(path.with_suffix(ext)) as p: fig.savefig(p, format=ext[1:], **extra, **kwargs)
+    return path.with_suffix('.png')
+
+# %% ../nbs/00_core.ipynb #b1f364d6
 def pinned_requirements(root:Path|str|None=None): # repository root (default: `project_root()`)
     "The `name==version` pins of `settings.ini` (requirements and dev_requirements) and of `environment.yml`'s pip list."
     import configparser, yaml
