@@ -12,7 +12,7 @@ from .pipeline import read_provenance, git_state, package_versions, hardware, CR
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'section_status',
-           'paper_context', 'step_parameters', 'paper_text', 'build_paper']
+           'reports_dir_of', 'paper_context', 'step_parameters', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -92,6 +92,10 @@ SOURCE_NOTES = {
     'nih': 'NIH ChestX-ray14.', 'chexpert': 'CheXpert (Stanford, registered access).', 'openi': 'Indiana University / Open-i.',
 }
 
+def reports_dir_of(prov:dict, reports:Path):
+    "The reports folder as the provenance's steps name it (their `reports_dir` parameter), else the folder's own path."
+    return next((v['parameters']['reports_dir'] for v in prov.get('steps', {}).values() if 'reports_dir' in v.get('parameters', {})), str(reports))
+
 def paper_context(reports:Path, # the reports folder of a profile
                   profile:str, source:str, root:Path|None=None, publishable:bool=False):
     "The dict that `reports/paper.typ` reads."
@@ -101,10 +105,12 @@ def paper_context(reports:Path, # the reports folder of a profile
     steps = [dict(step=k, notebook=v.get('notebook', ''), status=v.get('status', ''), wall_s=v.get('wall_s', 0),
                   finished=v.get('finished', '')) for k, v in prov.get('steps', {}).items()]
     tables = {str(p.relative_to(reports)): sha256_file(p)[:16] for p in sorted((reports/'tables').glob('*.csv'))}
+    derived = lambda k: k.startswith(str(reports_dir_of(prov, reports))) or '/derived/' in k or k.startswith('data/derived') or k.endswith('.typ')
+    data_inputs = {k: (h or '')[:16] for v in prov.get('steps', {}).values() for k, h in v.get('inputs', {}).items() if h and not derived(k)}
     rel = lambda p: '/' + str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
     return dict(profile=profile, source=source, source_note=SOURCE_NOTES.get(source, source),
                 reports_dir=rel(reports), git=git_state(root), packages=package_versions(), hardware=hardware(),
-                steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables,
+                steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables, data_inputs=data_inputs,
                 sections=section_status(reports, root, publishable), built=datetime.date.today().isoformat(),
                 publishable=publishable, credentialed=source in CREDENTIALED, stripped=stripped, **paper_text(reports, prov, source))
 
