@@ -29,7 +29,8 @@ def check_pathology(name:str, # an observation name, or 'all' for the multi-labe
     "Return `name` if it is one of the 14 observations (or 'all'), else raise naming the valid ones."
     valid = CHEXPERT_LABELS + (('all',) if allow_all else ())
     if name in valid: return name
-    close = [v for v in valid if v.lower() == str(name).lower().strip()]
+    import difflib
+    close = [v for v in valid if v.lower() == str(name).lower().strip()] or difflib.get_close_matches(str(name), valid, 1)
     hint = f" Did you mean {close[0]!r}?" if close else ''
     raise ValueError(f"Unknown pathology {name!r}.{hint} Valid values: {', '.join(valid)}.")
 

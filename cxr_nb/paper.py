@@ -12,7 +12,7 @@ from .pipeline import read_provenance, git_state, package_versions, hardware, CR
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'section_status',
-           'reports_dir_of', 'paper_context', 'step_parameters', 'paper_text', 'build_paper']
+           'paper_context', 'step_parameters', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -92,10 +92,6 @@ SOURCE_NOTES = {
     'nih': 'NIH ChestX-ray14.', 'chexpert': 'CheXpert (Stanford, registered access).', 'openi': 'Indiana University / Open-i.',
 }
 
-def reports_dir_of(prov:dict, reports:Path):
-    "The reports folder as the provenance's steps name it (their `reports_dir` parameter), else the folder's own path."
-    return next((v['parameters']['reports_dir'] for v in prov.get('steps', {}).values() if 'reports_dir' in v.get('parameters', {})), str(reports))
-
 def paper_context(reports:Path, # the reports folder of a profile
                   profile:str, source:str, root:Path|None=None, publishable:bool=False):
     "The dict that `reports/paper.typ` reads."
@@ -105,7 +101,8 @@ def paper_context(reports:Path, # the reports folder of a profile
     steps = [dict(step=k, notebook=v.get('notebook', ''), status=v.get('status', ''), wall_s=v.get('wall_s', 0),
                   finished=v.get('finished', '')) for k, v in prov.get('steps', {}).items()]
     tables = {str(p.relative_to(reports)): sha256_file(p)[:16] for p in sorted((reports/'tables').glob('*.csv'))}
-    derived = lambda k: k.startswith(str(reports_dir_of(prov, reports))) or '/derived/' in k or k.startswith('data/derived') or k.endswith('.typ')
+    rdir = str(reports.relative_to(root)) if reports.is_relative_to(root) else str(reports)
+    derived = lambda k: k.startswith(rdir) or '/derived/' in k or k.endswith('.typ')   # made by a step, not read from the source
     data_inputs = {k: (h or '')[:16] for v in prov.get('steps', {}).values() for k, h in v.get('inputs', {}).items() if h and not derived(k)}
     rel = lambda p: '/' + str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
     return dict(profile=profile, source=source, source_note=SOURCE_NOTES.get(source, source),

@@ -127,16 +127,16 @@ def _archs():
 def _value_problem(name, v):
     "Why value `v` is not allowed for parameter `name` (None when it is, or when no rule covers it)."
     import difflib
-    from cxr_nb.core import CHEXPERT_LABELS
+    from cxr_nb.core import check_pathology
     def one_of(x, choices, what):
         if x in choices: return None
         close = difflib.get_close_matches(str(x), list(map(str, choices)), 1)
         return f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed: {', '.join(map(str, choices))}."
     items = lambda: v if isinstance(v, (list, tuple)) else [v]
-    if name == 'pathology': return one_of(v, ('all',) + tuple(CHEXPERT_LABELS), "one of the 14 observations or 'all'")
-    if name == 'pathologies':
-        for x in items():
-            if (why := one_of(x, CHEXPERT_LABELS, 'one of the 14 observations')): return why
+    if name in ('pathology', 'pathologies'):
+        try:
+            for x in items(): check_pathology(x, allow_all=name == 'pathology')
+        except ValueError as e: return str(e)
     if name in ('arch', 'archs'):
         for x in items():
             if (why := one_of(x, _archs(), 'an architecture of cxr_nb.models')): return why
@@ -440,7 +440,7 @@ def audit_publishable(runs_dir:Path|str, # the folder of executed notebooks
         for i, c in enumerate(nbformat.read(f, as_version=4).cells):
             if c.get('attachments'): rows.append(dict(file=f.name, cell=i, kind='image', detail='markdown attachment'))
             for o in c.get('outputs', []):
-                if _image_keys(o.get('data', {})): rows.append(dict(file=f.name, cell=i, kind='image', detail=', '.join(_image_keys(o['data']))))
+                if (keys := _image_keys(o.get('data', {}))): rows.append(dict(file=f.name, cell=i, kind='image', detail=', '.join(keys)))
                 scan(f.name, i, _output_text(o))
     for a in map(Path, also):
         for f in ([a] if a.is_file() else sorted(a.rglob('*')) if a.is_dir() else []):
