@@ -16,7 +16,7 @@ from .core import project_root, sha256_file, atomic_write, atomic_path
 __all__ = ['CREDENTIALED', 'SOURCES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable', 'load_profile',
            'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path', 'fingerprint',
            'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'StepFailed',
-           'NotPublishable', 'test_flags', 'without_flagged_cells', 'preflight', 'run_pipeline',
+           'NotPublishable', 'test_flags', 'without_flagged_cells', 'scratch_tmpdir', 'preflight', 'run_pipeline',
            'strip_for_publication', 'report_texts', 'audit_publishable', 'compare_tables', 'project_files',
            'run_in_copy', 'verify', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
@@ -271,9 +271,27 @@ def _up_to_date(step, fp, record, root, publishable=False):
     if record.get('publishable', False) != publishable: return False       # its executed notebook was (not) stripped
     return all(hash_path(_resolve(p, root)) == h for p, h in record.get('outputs', {}).items())
 
+from contextlib import contextmanager
+
+@contextmanager
+def scratch_tmpdir(prefix:str='cxr-'):
+    """Point `TMPDIR` (read by the notebooks and test cells that papermill or nbdev_test start from here) at a fresh folder,
+    then remove it: a notebook's scratch datasets, runs and checkpoints never pile up in /tmp. Yields a dict whose `path`
+    is the folder and whose `used` holds, after the block, the bytes it held."""
+    import tempfile, shutil
+    tmp = Path(tempfile.mkdtemp(prefix=prefix)); info = dict(path=tmp, used=0)
+    old = os.environ.get('TMPDIR'); os.environ['TMPDIR'] = str(tmp)
+    try: yield info
+    finally:
+        if old is None: os.environ.pop('TMPDIR', None)
+        else: os.environ['TMPDIR'] = old
+        info['used'] = sum(f.stat().st_size for f in tmp.rglob('*') if f.is_file() and not f.is_symlink())
+        shutil.rmtree(tmp, ignore_errors=True)
+
 def preflight(steps, root:Path, need_gb:float=1.0):
-    """Before any long work: the folder of every declared output can be created and written, and its disk has `need_gb`
-    GiB free (the profile's `disk_gb`). Raises OSError naming the folder and what to do."""
+    """Before any long work: the folder of every declared output of `steps` (the ones about to run) can be created and
+    written, and its disk has `need_gb` GiB free (the profile's `disk_gb`; 0 skips the space check). Raises OSError naming
+    the folder and what to do."""
     import shutil, tempfile
     folders = sorted({_resolve(p, root).parent for s in steps for p in s.outputs})
     for f in folders:
@@ -283,9 +301,10 @@ def preflight(steps, root:Path, need_gb:float=1.0):
             raise OSError(f"{f} cannot be written ({type(e).__name__}: {e.strerror or e}); a step writes its outputs there. "
                           "Make it writable, or run from a checkout you can write to.") from None
     for f in folders:
-        if (free := shutil.disk_usage(f).free/2**30) < need_gb:
+        if need_gb and (free := shutil.disk_usage(f).free/2**30) < need_gb:
             raise OSError(f"{f}: {free:.1f} GiB free on its disk; this profile needs about {need_gb:g} GiB (disk_gb in its YAML) "
-                          "for checkpoints, caches and executed notebooks. Free some space first.")
+                          "for checkpoints, caches and executed notebooks. Free some space first, or, if you know the steps "
+                          "still to run need less, say so with --disk-gb.")
     return folders
 
 def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
@@ -295,6 +314,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  force:bool=False, # rerun steps even when up to date
                  root:Path|None=None, # repository root
                  publishable:bool|None=None, # strip patient images and report text (default: the profile's switch)
+                 disk_gb:float|None=None, # free space to require before the first step (default: the profile's disk_gb; 0: none)
                  log=print): # where progress lines go
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     import papermill as pm
@@ -308,31 +328,37 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                              f"steps: {', '.join(sorted({s.notebook.stem for s in steps}))}.")
     if start: steps = steps[next(i for i, s in enumerate(steps) if _match(s, start)):]
     if only: steps = [s for s in steps if _match(s, only)]
-    if steps: preflight(steps, root, float(cfg.get('disk_gb', 1.0)))
-    runs = _resolve(cfg['reports_dir'], root)/'runs'; runs.mkdir(parents=True, exist_ok=True)
+    runs = _resolve(cfg['reports_dir'], root)/'runs'
     prov_path = runs/'provenance.json'; prov = read_provenance(prov_path)
+    # the plan: which steps are out of date now. Only they need writable folders and free space (a rerun that skips
+    # everything needs neither); their fingerprints stand until the first step runs, after which they are recomputed
+    plan = {s.name: fingerprint(s, root) for s in steps}
+    stale = {s.name for s in steps if force or not _up_to_date(s, plan[s.name][0], prov['steps'].get(s.name), root, pub)}
+    if stale: preflight([s for s in steps if s.name in stale], root, float(cfg.get('disk_gb', 1.0) if disk_gb is None else disk_gb))
+    runs.mkdir(parents=True, exist_ok=True)
     prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']), publishable=pub)
     if pub: log(f"publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged {PATIENT_TAG!r}")
     env = dict(git=git_state(root), packages=package_versions(), hardware=hardware())
     flags = test_flags(root)
-    results = []
+    results, ran = [], False
     for i, step in enumerate(steps, 1):
         label = f"[{i}/{len(steps)}] {step.name}"
-        fp, inputs = fingerprint(step, root)
-        if not force and _up_to_date(step, fp, prov['steps'].get(step.name), root, pub):
+        fp, inputs = fingerprint(step, root) if ran else plan[step.name]
+        if step.name not in stale if not ran else not force and _up_to_date(step, fp, prov['steps'].get(step.name), root, pub):
             log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}"); results.append((step.name, 'skipped', 0.0))
             continue
         out_nb = runs/f'{step.name}.ipynb'
         log(f"{label}: running {step.notebook.name} -> {out_nb.relative_to(root) if out_nb.is_relative_to(root) else out_nb}")
-        t0, started = time.time(), datetime.datetime.now().isoformat(timespec='seconds')
+        t0, started, ran = time.time(), datetime.datetime.now().isoformat(timespec='seconds'), True
         record = dict(notebook=str(step.notebook.relative_to(root)), parameters=step.parameters,
                       executed=str(out_nb.relative_to(root)) if out_nb.is_relative_to(root) else str(out_nb),
                       inputs=inputs, started=started, fingerprint=fp, publishable=pub, **env)
         src = runs/f'.{step.name}.input.ipynb'
         record['flagged_cells_skipped'] = without_flagged_cells(step.notebook, flags, src)
         try:
-            pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
-                                cwd=str(root), progress_bar=False)
+            with scratch_tmpdir(f'cxr-{_slug(step.name)}-'):      # the test cells' scratch files, removed after the step
+                pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
+                                    cwd=str(root), progress_bar=False)
             status = 'ok'
         except Exception as e:
             status, err = 'failed', e
@@ -384,7 +410,7 @@ def _toy_project(dest:Path):
                dict(notebook='02_use', inputs=['{reports_dir}/tables'], outputs=['{reports_dir}/total.txt'])])))
     return dest
 
-# %% ../nbs/13_pipeline.ipynb #a07f0c48
+# %% ../nbs/13_pipeline.ipynb #cf4ceb52
 PATIENT_TAG = 'patient-data'
 WITHHELD = ("Output withheld: this run is publishable (its data are credentialed) and this cell shows report text "
             "or single studies; run with --no-publishable on your own machine to see it.\n")
@@ -413,7 +439,7 @@ def strip_for_publication(nb:Path): # an executed notebook, rewritten in place
     with atomic_path(nb) as p: nbformat.write(book, str(p))
     return dict(image_outputs=images, cells_withheld=cells)
 
-# %% ../nbs/13_pipeline.ipynb #f7e47847
+# %% ../nbs/13_pipeline.ipynb #caeb665f
 def _shingles(text:str, n:int=6):
     w = re.findall(r'[a-z0-9]+', text.lower())
     return {' '.join(w[i:i + n]) for i in range(len(w) - n + 1)}
@@ -456,7 +482,7 @@ def audit_publishable(runs_dir:Path|str, # the folder of executed notebooks
         rows.append(dict(file=file, cell=cell, kind='report text', detail=f'{len(gs)} passages found in one report only, e.g. "{sorted(gs)[0]}"'))
     return pd.DataFrame(rows, columns=['file', 'cell', 'kind', 'detail'])
 
-# %% ../nbs/13_pipeline.ipynb #7185088d
+# %% ../nbs/13_pipeline.ipynb #c7e5f865
 VOLATILE_COLUMNS = r'(_per_s|_seconds|(^|_)wall_s|(^|_)train_s)$'   # timings: measured, not reproduced
 
 def compare_tables(expected:Path|str, # the folder of reference tables (*.csv)
@@ -489,7 +515,7 @@ def compare_tables(expected:Path|str, # the folder of reference tables (*.csv)
     out.attrs.update(tables=len(a_names | b_names), skipped=skipped, atol=atol, rtol=rtol)
     return out
 
-# %% ../nbs/13_pipeline.ipynb #c7e5f865
+# %% ../nbs/13_pipeline.ipynb #e0404c86
 def project_files(root:Path): # the repository root
     "The project's files as git sees them (tracked, and new files it does not ignore), without `data/` and generated reports (the typst templates kept)."
     root = Path(root)
@@ -506,7 +532,7 @@ def project_files(root:Path): # the repository root
 
 def run_in_copy(profile:str, # profile name or YAML path
                 workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
-                data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print):
+                data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print, disk_gb:float|None=None):
     "Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root, the step results)."
     import shutil
     root = Path(root or project_root()); cfg = load_profile(profile, root)
@@ -524,27 +550,28 @@ def run_in_copy(profile:str, # profile name or YAML path
     prof = cfg['name'] if cfg['path'].resolve().parent == (root/'configs').resolve() else str(cfg['path'].resolve())
     log(f"running profile {cfg['name']} from nothing in {work}")
     old = os.environ.get('CXR_ROOT'); os.environ['CXR_ROOT'] = str(work)
-    try: results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, log=log)
+    try: results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, disk_gb=disk_gb, log=log)
     finally:
         if old is None: os.environ.pop('CXR_ROOT', None)
         else: os.environ['CXR_ROOT'] = old
     return work, results
 
 def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None, # default <root>/data/scratch/verify-<profile>
-           atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None, log=print):
+           atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None, log=print,
+           disk_gb:float|None=None):
     "Rerun the profile from nothing in a scratch copy and compare its tables with this checkout's (`compare_tables`)."
     import shutil
     root = Path(root or project_root()); cfg = load_profile(profile, root)
     ref = _resolve(cfg['reports_dir'], root)/'tables'
     if not any(ref.glob('*.csv')):
         raise ValueError(f"{ref} holds no tables to compare with: run cxr-reproduce --profile {cfg['name']} first.")
-    work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root, log)
+    work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root, log, disk_gb)
     diffs = compare_tables(ref, _resolve(cfg['reports_dir'], work)/'tables', atol, rtol)
     diffs.attrs['workdir'] = str(work)
     if diffs.empty and not keep: shutil.rmtree(work); diffs.attrs['workdir'] = None
     return diffs
 
-# %% ../nbs/13_pipeline.ipynb #de7af109
+# %% ../nbs/13_pipeline.ipynb #90c36ecc
 def main(argv=None):
     "cxr-reproduce: run the compendium's notebooks for a profile."
     p = argparse.ArgumentParser(prog='cxr-reproduce', description='Run the compendium notebooks with papermill for a profile.')
@@ -560,11 +587,14 @@ def main(argv=None):
     p.add_argument('--workdir', metavar='DIR', help='run in a scratch copy of the project at DIR (with --verify: where the copy goes)')
     p.add_argument('--keep', action='store_true', help='keep the scratch copy of --verify even when the tables agree')
     p.add_argument('--atol', type=float, default=1e-6, help='--verify: tolerance for floating-point values (absolute, and relative)')
+    p.add_argument('--disk-gb', type=float, default=None, metavar='GB',
+                   help="free space required before the first step (default: the profile's disk_gb; 0: no check)")
     a = p.parse_args(argv)
     t0 = time.time()
     try:
         if a.verify:
-            d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable, keep=a.keep)
+            d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable, keep=a.keep,
+                       disk_gb=a.disk_gb)
             skipped = d.attrs['skipped']
             print(f"cxr-reproduce --verify: profile {a.profile}: {d.attrs['tables']} tables compared (tolerance {a.atol:g} for "
                   f"floating-point values; {len(skipped)} timing columns not compared: {', '.join(skipped) or 'none'}), "
@@ -575,8 +605,9 @@ def main(argv=None):
                 return 1
             if d.attrs['workdir']: print(f"The scratch copy is kept in {d.attrs['workdir']}.")
             return 0
-        if a.workdir: work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable)
-        else: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force, publishable=a.publishable)
+        if a.workdir: work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable, disk_gb=a.disk_gb)
+        else: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force, publishable=a.publishable,
+                                 disk_gb=a.disk_gb)
     except (StepFailed, NotPublishable) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
     except (ValueError, OSError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
     ran = sum(s == 'ok' for _, s, _ in res)
@@ -584,7 +615,7 @@ def main(argv=None):
           + (f" (in {work})" if a.workdir else ''))
     return 0
 
-# %% ../nbs/13_pipeline.ipynb #90c36ecc
+# %% ../nbs/13_pipeline.ipynb #5de21c21
 def summarise_nbdev_test(output:str, # what `nbdev_test --do_print` printed (stdout and stderr)
                          returncode:int): # its exit status
     "(passed, failed, names of failed notebooks) from nbdev_test's output."
@@ -615,10 +646,15 @@ def nbtest_main(argv=None):
         names = flagged_notebooks(project_root()/'nbs', a.flags.split())
         if not names: print(f"no notebook has cells flagged {a.flags!r}\n0 passed, 0 failed"); return 0
         cmd += ['--file_re', '^(' + '|'.join(re.escape(n) for n in names) + ')$']
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project_root())
-    lines = []
-    for line in proc.stdout: print(line, end='', flush=True); lines.append(line)
-    passed, failed, names = summarise_nbdev_test(''.join(lines), proc.wait())
+    # the tests make their scratch datasets, runs and checkpoints with tempfile: all of it goes to one folder, removed at
+    # the end, so that a test run leaves nothing behind (it once left 0.6 GB in /tmp per run, which filled a CI disk)
+    with scratch_tmpdir('cxr-test-') as tmp:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=project_root())
+        lines = []
+        for line in proc.stdout: print(line, end='', flush=True); lines.append(line)
+        rc = proc.wait()
+    passed, failed, names = summarise_nbdev_test(''.join(lines), rc)
     if names: print('failed:', ', '.join(names))
+    print(f"temporary files of the tests: {tmp['used']/2**20:.0f} MB in {tmp['path']}, removed")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or passed == 0 else 0
