@@ -191,22 +191,37 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     aucs = [roc_auc_score(y[m[:, j], j], z[m[:, j], j]) for j in range(y.shape[1]) if len(set(y[m[:, j], j])) == 2]
     return total/max(n, 1), float(np.mean(aucs)) if aucs else math.nan
 
-def inference_model(model:nn.Module, compile:bool=False, precision:str='auto'):
-    """A copy of `model` ready for fast inference, and the function that prepares a batch for it. On a GPU or a CPU with bf16
-    units the weights themselves are cast (no autocast overhead per layer) and stored channels_last; `compile=True` adds
-    `torch.compile` with Inductor's freezing (weights folded as constants, batch norm fused into convolutions), which takes
-    a minute or more to compile on 2 cores and pays off over long inference runs (see bench/bench_infer.py)."""
+def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
+                    micro_batch:int|None=-1, # images per forward pass (-1: 16 on CPUs, whole batches on GPUs; None: whole batches)
+                    fold_batch_norm:bool=True): # fold batch norms into the convolutions before them
+    """A copy of `model` ready for fast inference, and the function that prepares a batch for it. Batch norms that follow a
+    convolution are folded into it (`torch.fx`; a model that cannot be traced keeps them); on a GPU or a CPU with bf16 units
+    the weights themselves are cast (no autocast overhead per layer) and stored channels_last; on a CPU a batch is run 16
+    images at a time, whose activations stay in the cores' caches. `compile=True` adds `torch.compile` with Inductor's
+    freezing (weights folded as constants), which takes seconds to a minute to compile on 2 cores and pays off over long
+    inference runs. Measured on ResNet-18 at 224 px, 2 cores, against fp32 eager (bench/bench_infer.py): bf16 channels_last
+    3.4x; with batch norm folded 4.5x; compiled 5.4x, compiled 16 images per pass 6.4x (uncompiled, 16 per pass changes
+    nothing measurable)."""
     import copy
+    from torch.fx.experimental.optimization import fuse
     rt = runtime(precision=precision)
-    model = rt.prepare(copy.deepcopy(model)).eval()
+    model = copy.deepcopy(model).eval()
+    if fold_batch_norm:
+        try: model = fuse(model)              # conv + batch norm -> one conv with adjusted weights and bias (in fp32)
+        except Exception: pass                # not traceable by torch.fx: batch norms stay
+    model = rt.prepare(model).eval()
     dtype = rt.amp_dtype
     if dtype is not None: model = model.to(dtype)
     if compile:
         import torch._inductor.config as inductor
         inductor.freezing = True          # applies to inference graphs only
         model = torch.compile(model)
+    n = (16 if rt.device.type == 'cpu' else None) if micro_batch == -1 else micro_batch
+    def run(x):
+        return torch.cat([model(c) for c in x.split(n)]) if n and len(x) > n else model(x)
+    run.module = model
     def prep(x): x = rt.batch(x); return x.to(dtype) if dtype is not None else x
-    return model, prep
+    return run, prep
 
 @torch.inference_mode()
 def predict(model, ds, batch_size:int=64, precision:str='auto', compile:bool=False):
@@ -275,7 +290,7 @@ def finish_run(run:Path|str, cfg:TrainConfig, train_ds, val_ds, test_ds, cache, 
     with atomic_write(run/'run.json') as f: json.dump(info, f, indent=1, default=str)
     return info, metrics
 
-# %% ../nbs/06_training.ipynb #c0eab3f9
+# %% ../nbs/06_training.ipynb #c43389b4
 def main(argv=None):
     "cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train) ...` runs it data-parallel."
     import argparse, sys
