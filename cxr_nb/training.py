@@ -192,16 +192,16 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     return total/max(n, 1), float(np.mean(aucs)) if aucs else math.nan
 
 def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
-                    micro_batch:int|None=-1, # images per forward pass (-1: 16 on CPUs, whole batches on GPUs; None: whole batches)
+                    micro_batch:int|None=-1, # images per forward pass (-1: 16 when compiled on a CPU, else whole batches; None: whole batches)
                     fold_batch_norm:bool=True): # fold batch norms into the convolutions before them
     """A copy of `model` ready for fast inference, and the function that prepares a batch for it. Batch norms that follow a
     convolution are folded into it (`torch.fx`; a model that cannot be traced keeps them); on a GPU or a CPU with bf16 units
-    the weights themselves are cast (no autocast overhead per layer) and stored channels_last; on a CPU a batch is run 16
-    images at a time, whose activations stay in the cores' caches. `compile=True` adds `torch.compile` with Inductor's
-    freezing (weights folded as constants), which takes seconds to a minute to compile on 2 cores and pays off over long
-    inference runs. Measured on ResNet-18 at 224 px, 2 cores, against fp32 eager (bench/bench_infer.py): bf16 channels_last
-    3.4x; with batch norm folded 4.5x; compiled 5.4x, compiled 16 images per pass 6.4x (uncompiled, 16 per pass changes
-    nothing measurable)."""
+    the weights themselves are cast (no autocast overhead per layer) and stored channels_last. `compile=True` adds `torch.compile` with
+    Inductor's freezing (weights folded as constants), which takes seconds to a minute to compile on 2 cores and pays off
+    over long inference runs; compiled on a CPU, a batch is run 16 images at a time, whose activations stay in the cores'
+    caches. Measured on ResNet-18 at 224 px, 2 cores, against fp32 eager (bench/bench_infer.py): bf16 channels_last
+    3.4x; with batch norm folded 4.5x; compiled 5.4x, compiled 16 images per pass 6.4x. Uncompiled, 16 per pass changed
+    nothing at 224 px and was slower at 64 px (the demo's size), hence compiled only."""
     import copy
     from torch.fx.experimental.optimization import fuse
     rt = runtime(precision=precision)
@@ -216,7 +216,7 @@ def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
         import torch._inductor.config as inductor
         inductor.freezing = True          # applies to inference graphs only
         model = torch.compile(model)
-    n = (16 if rt.device.type == 'cpu' else None) if micro_batch == -1 else micro_batch
+    n = (16 if compile and rt.device.type == 'cpu' else None) if micro_batch == -1 else micro_batch
     def run(x):
         return torch.cat([model(c) for c in x.split(n)]) if n and len(x) > n else model(x)
     run.module = model
