@@ -343,8 +343,11 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     results, ran = [], False
     for i, step in enumerate(steps, 1):
         label = f"[{i}/{len(steps)}] {step.name}"
-        fp, inputs = fingerprint(step, root) if ran else plan[step.name]
-        if step.name not in stale if not ran else not force and _up_to_date(step, fp, prov['steps'].get(step.name), root, pub):
+        if ran:         # an earlier step ran in this call: its outputs may be this step's inputs, so look again
+            fp, inputs = fingerprint(step, root)
+            fresh = not force and _up_to_date(step, fp, prov['steps'].get(step.name), root, pub)
+        else: (fp, inputs), fresh = plan[step.name], step.name not in stale
+        if fresh:
             log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}"); results.append((step.name, 'skipped', 0.0))
             continue
         out_nb = runs/f'{step.name}.ipynb'

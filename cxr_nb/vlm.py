@@ -92,9 +92,9 @@ def image_inputs(processor, ds):
 
 def image_features(model, inputs:dict, idx, pool:str='max'):
     "The image tokens the language model cross-attends to (vision tower, then projector), pooled ('max' or 'mean'): (len(idx), text hidden size)."
+    if pool not in ('max', 'mean'): raise ValueError(f"pool={pool!r}: use 'max' or 'mean'.")
     m = model.model
     v = m.multi_modal_projector(m.vision_model(**{k: t[idx] for k, t in inputs.items()}).last_hidden_state)
-    if pool not in ('max', 'mean'): raise ValueError(f"pool={pool!r}: use 'max' or 'mean'.")
     return v.amax(dim=(1, 2, 3)) if pool == 'max' else v.mean(dim=(1, 2, 3))
 
 def _label_targets(pairs:pd.DataFrame, labels):
