@@ -15,11 +15,11 @@ import torch
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'SKIP_QUANTISATION', 'LORA_TARGETS', 'NORMAL_REPORT', 'TEMPLATE_SENTENCES',
-           'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'image_inputs', 'image_features',
-           'pretrain_vision', 'load_vlm', 'ReportTrainConfig', 'add_lora', 'planned_steps', 'finetune',
-           'generate_reports', 'main', 'image_reliance', 'template_report', 'baseline_constant', 'baseline_template',
-           'cnn_embeddings', 'baseline_retrieval']
+__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'NORMAL_REPORT',
+           'TEMPLATE_SENTENCES', 'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'image_inputs',
+           'image_features', 'pretrain_vision', 'load_vlm', 'ReportTrainConfig', 'add_lora', 'planned_steps',
+           'finetune', 'generate_reports', 'main', 'image_reliance', 'report_logprob', 'finding_probe',
+           'template_report', 'baseline_constant', 'baseline_template', 'cnn_embeddings', 'baseline_retrieval']
 
 # %% ../nbs/10_report_generation.ipynb #40ae1e8a
 REAL_MODEL = 'meta-llama/Llama-3.2-11B-Vision-Instruct'
@@ -353,7 +353,57 @@ def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
         out[name] = total/max(n, 1)
     return pd.Series(out, name='loss per report token')
 
-# %% ../nbs/10_report_generation.ipynb #470f4fd0
+# %% ../nbs/10_report_generation.ipynb #300760a2
+# two reports that differ in one sentence, absent and present, each read back as such by cxr_nb.labeler
+PROBE_SENTENCES = {
+    'Cardiomegaly': ('The heart is normal in size.', 'The heart is enlarged.'),
+    'Pleural Effusion': ('There is no pleural effusion.', 'There is a pleural effusion.'),
+    'Edema': ('There is no pulmonary edema.', 'There is pulmonary edema.'),
+    'Atelectasis': ('There is no atelectasis.', 'There is atelectasis.'),
+    'Lung Opacity': ('The lungs are clear.', 'There is an opacity in the lung.'),
+}
+
+@torch.no_grad()
+def report_logprob(model, collator, items):
+    "Log-probability of each item's report given its prompt and image (summed over the report's tokens, the closing `<|eot_id|>` left out)."
+    enc = collator(items).to(model.device)
+    labels = enc.pop('labels')[:, 1:]
+    logp = torch.log_softmax(model(**enc).logits[:, :-1].float(), -1).gather(-1, labels.clamp(min=0)[..., None])[..., 0]
+    keep = labels != -100
+    keep[torch.arange(len(keep)), keep.shape[1] - 1 - keep.flip(1).int().argmax(1)] = False     # the eot token
+    return (logp*keep).sum(1).cpu().numpy()
+
+def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 14 labels (test pairs)
+                  sentences:dict|None=None, # observation -> (absent, present) sentence; default PROBE_SENTENCES
+                  batch_size:int=8, max_length:int=512):
+    """Does the model know what the image shows, whatever it writes? For each study and observation, the log-likelihood
+    ratio of two reports that differ only in one sentence ('FINDINGS: There is a pleural effusion.' against '... no pleural
+    effusion.'), given the study's image. Per observation: the ROC-AUC of that ratio against the study's label (0.5: the
+    image does not move the model), and how often the model prefers the 'present' sentence among positive and negative
+    studies: a greedy decoder writes the likelier sentence, so a finding it ranks well but never prefers is never named."""
+    from sklearn.metrics import roc_auc_score
+    from cxr_nb.report_data import ReportCollator
+    sentences = sentences or PROBE_SENTENCES
+    col = ReportCollator(processor, max_length); model.eval()
+    items = [ds[i] for i in range(len(ds))]
+    rows = []
+    for label, (absent, present) in sentences.items():
+        if label not in ds.pairs.columns: raise ValueError(f"the pairs have no {label!r} column: probe observations of the manifest's 14 labels.")
+        llr = []
+        for s in range(0, len(items), batch_size):
+            chunk = items[s:s + batch_size]
+            lp = [report_logprob(model, col, [dict(it, report=f'FINDINGS: {t}') for it in chunk]) for t in (present, absent)]
+            llr.append(lp[0] - lp[1])
+        llr, y = np.concatenate(llr), ds.pairs[label].to_numpy(float)
+        known = y != -1; pos = y == 1; neg = known & ~pos          # CheXpert's convention: blank (not mentioned) is negative, -1 (uncertain) left out
+        rows.append(dict(observation=label, positives=int(pos.sum()), negatives=int(neg.sum()),
+                         auc=roc_auc_score(pos[known], llr[known]) if pos.any() and neg.any() else math.nan,
+                         prefers_present_positives=(llr[pos] > 0).mean() if pos.any() else math.nan,
+                         prefers_present_negatives=(llr[neg] > 0).mean() if neg.any() else math.nan,
+                         mean_llr_positives=llr[pos].mean() if pos.any() else math.nan, mean_llr_negatives=llr[neg].mean() if neg.any() else math.nan))
+    return pd.DataFrame(rows).set_index('observation')
+
+# %% ../nbs/10_report_generation.ipynb #39ca808b
 NORMAL_REPORT = ("FINDINGS: The lungs are clear. The cardiomediastinal silhouette is within normal limits. "
                  "No pleural effusion or pneumothorax. No acute osseous abnormality.\n"
                  "IMPRESSION: No acute cardiopulmonary process.\nRECOMMENDATIONS: None.")
