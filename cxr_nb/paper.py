@@ -42,6 +42,10 @@ SECTIONS = [
                'f1_macro5_uneg': 'F1 macro 5', 'hallucination_any': 'halluci- nating', 'omission_any': 'omitting'},
          figures=[('figures/report_generation.png', 'BLEU-4 against labeler-based micro (left) and macro (right) F1 over the 14 observations, with 95% CIs.'),
                   ('figures/report_examples.png', 'Generated reports beside their references and images (test split).')]),
+    dict(key='probe', title='What the report model knows from the image and what it writes: ROC-AUC of the log-likelihood ratio of a "present" against an "absent" sentence, and how often "present" is the likelier one',
+         files=['tables/report_probe.csv'], notebook='10_report_generation',
+         keep={'observation': 'observation', 'positives': 'positives', 'negatives': 'negatives', 'auc': 'ROC-AUC',
+               'prefers_present_positives': 'prefers present (positives)', 'prefers_present_negatives': 'prefers present (negatives)'}),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
@@ -136,7 +140,7 @@ def paper_text(reports:Path, prov:dict, source:str='demo'):
     reports = Path(reports)
     demo = source == 'demo'
     ds, cnn, study = _csv(reports, 'dataset.csv'), _csv(reports, 'cnn_comparison.csv'), _csv(reports, 'study_resnet18.csv')
-    rg, lab = _csv(reports, 'report_generation.csv'), _csv(reports, 'labeler_vs_mesh.csv')
+    rg, lab, probe = _csv(reports, 'report_generation.csv'), _csv(reports, 'labeler_vs_mesh.csv'), _csv(reports, 'report_probe.csv')
     tr, vl = step_parameters(prov, '06_training'), step_parameters(prov, '10_report_generation')
     cur, ev = step_parameters(prov, '03_curation'), step_parameters(prov, '07_evaluation') + step_parameters(prov, '08_cnn_comparison')
     abstract, methods, limits = [], [], []
@@ -213,6 +217,12 @@ def paper_text(reports:Path, prov:dict, source:str='demo'):
             others = [f"{s.removeprefix('baseline-')} {g.loc[s, col]:.3f}" for s in g.index if s.startswith('baseline-')]
             abstract.append(f"The report model ({model}) reached a macro clinical F1 over the 14 observations of {_ci(g.loc[model], col)}, "
                             f"against {', '.join(others)} for the baselines, with BLEU-4 {g.loc[model, 'bleu_4']:.3f}.")
+    if probe is not None and probe.auc.notna().any():
+        b = probe.loc[probe.auc.idxmax()]
+        share = f"{100*b.prefers_present_positives:.0f}% of the positive studies ({100*b.prefers_present_negatives:.0f}% of the negative ones)"
+        abstract.append(f"A likelihood probe separates what the report model knows from the image from what it writes: it ranks {b.observation} "
+                        f"studies with ROC-AUC {b.auc:.2f}" + (f", yet prefers the sentence stating it in only {share}, so greedy decoding seldom writes it."
+                                                               if b.prefers_present_positives < 0.5 else f" and prefers the sentence stating it in {share}."))
     if lab is not None:
         h = lab[(lab.observation == 'macro (support >= 30) F1') & (lab.part == 'held-out') & (lab.uncertain_as == 'positive')]
         if len(h): abstract.append(f"The compendium's report labeler agrees with Open-i's MeSH tags at macro F1 {h.f1.iloc[0]:.3f} on held-out reports "
