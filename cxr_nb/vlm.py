@@ -354,13 +354,13 @@ def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
     return pd.Series(out, name='loss per report token')
 
 # %% ../nbs/10_report_generation.ipynb #300760a2
-# two reports that differ in one sentence, absent and present, each read back as such by cxr_nb.labeler
+# two reports that differ in one sentence, absent and present, worded as the training reports word them and read back as such by cxr_nb.labeler
 PROBE_SENTENCES = {
     'Cardiomegaly': ('The heart is normal in size.', 'The heart is enlarged.'),
     'Pleural Effusion': ('There is no pleural effusion.', 'There is a pleural effusion.'),
     'Edema': ('There is no pulmonary edema.', 'There is pulmonary edema.'),
-    'Atelectasis': ('There is no atelectasis.', 'There is atelectasis.'),
-    'Lung Opacity': ('The lungs are clear.', 'There is an opacity in the lung.'),
+    'Atelectasis': ('There is no atelectasis.', 'There is bibasilar atelectasis.'),
+    'Lung Opacity': ('There is no focal airspace opacity.', 'There is a focal airspace opacity.'),
 }
 
 @torch.no_grad()
