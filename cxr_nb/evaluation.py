@@ -15,10 +15,10 @@ from .core import CHEXPERT_LABELS, atomic_path, atomic_write
 # %% auto #0
 __all__ = ['METRICS', 'OPERATING_POINTS', 'CAM_LAYERS', 'STUDY_RESNET18', 'labels_in', 'check_predictions', 'read_predictions',
            'patient_weights', 'choose_threshold', 'evaluate', 'wide', 'paired_auc_test', 'reliability', 'ece',
-           'fit_temperature', 'apply_temperature', 'plot_grid', 'grad_cam', 'pointing_game', 'heat_iou',
-           'load_run_model', 'read_finding_mask', 'gradcam_scores', 'gradcam_summary', 'gradcam_montage', 'write_table',
-           'study_table', 'collect_runs', 'significance', 'comparison_table', 'per_pathology', 'plot_comparison',
-           'run_thresholds', 'predict_images', 'predict_main']
+           'fit_temperature', 'apply_temperature', 'fit_platt', 'apply_platt', 'plot_grid', 'grad_cam', 'pointing_game',
+           'heat_iou', 'load_run_model', 'read_finding_mask', 'gradcam_scores', 'gradcam_summary', 'gradcam_montage',
+           'write_table', 'study_table', 'collect_runs', 'significance', 'comparison_table', 'per_pathology',
+           'plot_comparison', 'run_thresholds', 'predict_images', 'predict_main']
 
 # %% ../nbs/07_evaluation.ipynb #753768e8
 def labels_in(pred:pd.DataFrame):
@@ -223,6 +223,19 @@ def fit_temperature(y, p):
     return float(np.exp(minimize_scalar(nll, bounds=(-4, 4), method='bounded').x))   # T in [0.018, 55]; at a bound, validation cannot tell
 
 def apply_temperature(p, T:float): return 1/(1 + np.exp(-_logit(p)/T))
+
+def fit_platt(y, p):
+    """Platt scaling: the slope a and offset b that minimise the log loss of sigmoid(a*logit(p) + b) on validation. The offset
+    undoes what `pos_weight` adds to every logit (log of the weight), which a temperature alone cannot."""
+    from scipy.optimize import minimize
+    y, z = np.asarray(y, float), _logit(p)
+    def nll(w):
+        u = w[0]*z + w[1]
+        return np.mean(np.logaddexp(0, u) - y*u), np.array([np.mean((1/(1 + np.exp(-u)) - y)*z), np.mean(1/(1 + np.exp(-u)) - y)])
+    a, b = minimize(nll, np.array([1.0, 0.0]), jac=True, method='L-BFGS-B', bounds=[(1e-3, 100), (-50, 50)]).x
+    return float(a), float(b)
+
+def apply_platt(p, a:float, b:float): return 1/(1 + np.exp(-(a*_logit(p) + b)))
 
 # %% ../nbs/07_evaluation.ipynb #2a0986b2
 def plot_grid(test:pd.DataFrame, metrics:pd.DataFrame, # predictions and the output of `evaluate` for them

@@ -173,7 +173,7 @@ def paper_text(reports:Path, prov:dict, source:str='demo'):
     if ev:
         methods.append(f"Evaluation (07_evaluation, 08_cnn_comparison). ROC-AUC, F1 and accuracy on the test split with 95% confidence intervals from "
                        f"{_values(ev, 'n_boot')} bootstrap resamples over patients; F1 and accuracy both at the fixed threshold 0.5 (as the study) and at "
-                       "thresholds chosen on the validation split (Youden's J), which the study did not do; calibration (ECE, temperature scaling); "
+                       "thresholds chosen on the validation split (Youden's J), which the study did not do; calibration (ECE; temperature and Platt scaling fitted on validation); "
                        "Grad-CAM scored against the drawn findings where the data have them.")
     if cnn is not None and len(cnn):
         lo, hi = cnn.loc[cnn.roc_auc.idxmin()], cnn.loc[cnn.roc_auc.idxmax()]
