@@ -380,7 +380,8 @@ def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 
     ratio of two reports that differ only in one sentence ('FINDINGS: There is a pleural effusion.' against '... no pleural
     effusion.'), given the study's image. Per observation: the ROC-AUC of that ratio against the study's label (0.5: the
     image does not move the model), and how often the model prefers the 'present' sentence among positive and negative
-    studies: a greedy decoder writes the likelier sentence, so a finding it ranks well but never prefers is never named."""
+    studies: a greedy decoder writes the likelier sentence, so a finding it ranks well but never prefers is not written in
+    that wording."""
     from sklearn.metrics import roc_auc_score
     from cxr_nb.report_data import ReportCollator
     sentences = sentences or PROBE_SENTENCES
@@ -394,13 +395,14 @@ def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 
             chunk = items[s:s + batch_size]
             lp = [report_logprob(model, col, [dict(it, report=f'FINDINGS: {t}') for it in chunk]) for t in (present, absent)]
             llr.append(lp[0] - lp[1])
-        llr, y = np.concatenate(llr), ds.pairs[label].to_numpy(float)
-        known = y != -1; pos = y == 1; neg = known & ~pos          # CheXpert's convention: blank (not mentioned) is negative, -1 (uncertain) left out
+        y, known = (t[:, 0].numpy().astype(bool) for t in _label_targets(ds.pairs, [label]))   # as stage 0: blank is negative, -1 left out
+        llr = np.concatenate(llr)
+        pos, neg = y & known, ~y & known
+        mean = lambda a: a.mean() if a.size else math.nan
         rows.append(dict(observation=label, positives=int(pos.sum()), negatives=int(neg.sum()),
-                         auc=roc_auc_score(pos[known], llr[known]) if pos.any() and neg.any() else math.nan,
-                         prefers_present_positives=(llr[pos] > 0).mean() if pos.any() else math.nan,
-                         prefers_present_negatives=(llr[neg] > 0).mean() if neg.any() else math.nan,
-                         mean_llr_positives=llr[pos].mean() if pos.any() else math.nan, mean_llr_negatives=llr[neg].mean() if neg.any() else math.nan))
+                         auc=roc_auc_score(y[known], llr[known]) if pos.any() and neg.any() else math.nan,
+                         prefers_present_positives=mean(llr[pos] > 0), prefers_present_negatives=mean(llr[neg] > 0),
+                         mean_llr_positives=mean(llr[pos]), mean_llr_negatives=mean(llr[neg])))
     return pd.DataFrame(rows).set_index('observation')
 
 # %% ../nbs/10_report_generation.ipynb #39ca808b
