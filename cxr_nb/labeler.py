@@ -16,7 +16,7 @@ from .core import CHEXPERT_LABELS
 __all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG',
            'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'POST_OR', 'POST_NEG', 'EDGE_CASES', 'NAIVE_KEYWORDS', 'strip_deid',
            'section_report', 'mention_status', 'sentences', 'find_mentions', 'aggregate', 'label_report',
-           'label_reports', 'explain', 'naive_label', 'mesh_reference', 'agreement', 'disagreements',
+           'label_reports', 'explain', 'naive_label', 'mesh_reference', 'agreement', 'f1_ci', 'disagreements',
            'read_report_folder', 'label_file', 'main']
 
 # %% ../nbs/02_labeler.ipynb #61b77270
@@ -70,7 +70,8 @@ PHRASES = {
               r'vascular (?:prominence|engorgement|redistribution)', r'(?:increased|prominent) (?:pulmonary |lung |interstitial )?vascularity',
               r'engorge\w*'],
     'Consolidation': [r'consolidat\w*'],
-    'Pneumonia': [r'pneumonias?', r'bronchopneumonia', r'pneumonitis', r'infectious process', r'infection'],
+    # a granulomatous infection (tuberculosis, histoplasmosis) leaves calcified granulomas: a healed disease, not pneumonia
+    'Pneumonia': [r'pneumonias?', r'bronchopneumonia', r'pneumonitis', r'(?<!granulomatous )infectious process', r'(?<!granulomatous )infection'],
     'Atelectasis': [r'atelecta\w*', r'collapsed?\b'],
     'Pneumothorax': [r'(?:hydro)?pneumothora(?:x|ces)'],
     'Pleural Effusion': [r'(?<!pericardial )(?<!joint )(?:pleural )?effusions?', r'pleural fluid', r'layering fluid',
@@ -86,7 +87,10 @@ PHRASES = {
                         r'(?:surgical )?clips', r'(?:valve|mitral|aortic) (?:replacement|prosthesis)', r'prosthetic valve', r'stents?',
                         r'hardware', r'\bdrains?\b', r'ivc filter', r'(?:lines|tubes) and (?:lines|tubes)', r'support devices?', r'monitoring devices?',
                         r'(?:gastrostomy|g-) ?tubes?', r'stimulator', r'(?:electronic|cardiac|implanted) devices?', r'(?:monitor|monitoring|ecg|ekg) leads',
-                        r'\btip (?:projects?|projecting|is|at|in|over|overlies|overlying|terminat\w*|lies|extends)\b'],
+                        r'\btip (?:projects?|projecting|is|at|in|over|overlies|overlying|terminat\w*|lies|extends)\b',
+                        # implants CheXpert counts as devices (its list has arthroplasty, coil, hardware, prosthesis, screw, plate)
+                        r'prosthe(?:sis|ses|tic)', r'arthroplasty', r'bone anchors?', r'internal fixation', r'(?:embolization |embolism )?coils\b',
+                        r'closure device', r'generator', r'\bleads (?:terminat\w*|project\w*|overl\w*|in the right|to the right)'],
 }
 
 # "heart failure"/CHF: uncertain Cardiomegaly (never positive), as CheXpert's labeler does
@@ -171,12 +175,13 @@ NEG_PRE = re.compile(r'\b(?:no|not|without|free of|negative for|absence of|absen
 
 UNC_PRE = re.compile(r'\b(?:possible|possibly|probable|probably|likely|may|might|could|question of|questionable|questioned|'
                      r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|indeterminate|presum\w*|'
-                     r'worrisome|differential|rule out|r/o|evaluate for|assess for|versus|vs|cannot exclude|uncertain|not certain|'
-                     r'apparent|atypical|early|developing|underlying|superimposed|compatible with|consider\w*|potential\w*)\b')
+                     r'worrisome|differential|rule out|r/o|evaluate for|assess for|evaluation (?:of|for)|versus|vs|cannot exclude|uncertain|not certain|'
+                     r'apparent|atypical|early|developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w* for)\b')
 
 POST_UNC = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|is not|are not) )?(?:not (?:entirely |completely )?(?:excluded|ruled out)|'
                       r'can ?not be (?:excluded|ruled out)|could not be (?:excluded|ruled out)|not well (?:seen|visualized|evaluated|assessed)|'
-                      r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|may be present)')
+                      r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|may be present|'
+                      r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident))')   # a disclaimer, not a finding
 
 POST_OR = re.compile(r'^\W{0,3}(?:versus|vs\b|or\b)')   # "atelectasis or pneumonia": both uncertain unless negated
 
@@ -240,7 +245,9 @@ def label_report(text:str): # one report: whole text (sectioned here) or a singl
     "The 14 labels of one report, as a dict in `CHEXPERT_LABELS` order; empty or non-text reports are all blank."
     if not isinstance(text, str) or not text.strip(): return {o: np.nan for o in CHEXPERT_LABELS}
     sec = section_report(text)
-    body = ' '.join(x for x in (sec['impression'], sec['findings']) if x) or strip_deid(text)
+    # a line break between the sections: an impression without a final full stop must not run into the findings
+    # ("No acute findings" + "Surgical clips." would read as "no acute findings surgical clips": clips negated)
+    body = '\n'.join(x for x in (sec['impression'], sec['findings']) if x) or strip_deid(text)
     values = {}
     for obs, _, val, _, _ in find_mentions(body): values.setdefault(obs, []).append(val)
     lab = aggregate(values)
@@ -357,6 +364,12 @@ EDGE_CASES = [  # (sentence, expected labels; unlisted observations blank, No Fi
     ("The lungs are clear. No effusion or pneumothorax. Heart size normal.", {'No Finding': 1, 'Pleural Effusion': 0, 'Pneumothorax': 0, 'Cardiomegaly': 0}),
     ("ET tube in good position. Lungs are clear.", {'Support Devices': 1, 'No Finding': 1}),
     ("Possible small effusion.", {'Pleural Effusion': -1, 'No Finding': None}),
+    # healed disease, implants, disclaimers
+    ("Calcified granulomas from prior granulomatous infection.", {'Pneumonia': None}),
+    ("Prosthetic right shoulder.", {'Support Devices': 1}),
+    ("Cardiac generator with leads terminating in the right atrium.", {'Support Devices': 1}),
+    ("Please note that nondisplaced fractures may not be demonstrated.", {'Fracture': -1}),
+    ("Recommend clinical correlation for infection.", {'Pneumonia': -1}),
 ]
 
 # %% ../nbs/02_labeler.ipynb #11717947
@@ -402,6 +415,20 @@ def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', com
     common = t.observation[t.support >= 30] if common is None else common
     t.attrs.update(micro_f1=2*tp/(2*tp + fp + fn), macro_f1=t.f1.mean(), macro_f1_30=t[t.observation.isin(common)].f1.mean())
     return t
+
+def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None, n_boot:int=1000, seed:int=0, level:float=0.95):
+    "Bootstrap intervals (reports resampled) of the micro, macro and macro (`common`) F1 of `agreement`: a dict of (low, high)."
+    pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
+    obs = list(CHEXPERT_LABELS)
+    y = np.stack([ref[o].to_numpy() == 1 for o in obs], 1); p = np.stack([pred[o].isin(pos).to_numpy() for o in obs], 1)
+    common = [o for o in obs if y[:, obs.index(o)].sum() >= 30] if common is None else list(common)
+    cols = [obs.index(o) for o in common]
+    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
+    tp, fp, fn = ((y & p)[idx].sum(1), (~y & p)[idx].sum(1), (y & ~p)[idx].sum(1))      # (n_boot, 14) counts
+    f1 = 2*tp/np.maximum(2*tp + fp + fn, 1)
+    stats = dict(micro_f1=2*tp.sum(1)/np.maximum((2*tp + fp + fn).sum(1), 1), macro_f1=f1.mean(1), macro_f1_30=f1[:, cols].mean(1))
+    a = (1 - level)/2
+    return {k: (float(np.quantile(v, a)), float(np.quantile(v, 1 - a))) for k, v in stats.items()}
 
 # %% ../nbs/02_labeler.ipynb #85a59aa1
 def disagreements(pred:pd.DataFrame, ref:pd.DataFrame, texts:pd.Series, observation:str, kind:str='fp', n:int=3):
