@@ -90,7 +90,8 @@ PHRASES = {
                         r'hardware', r'\bdrains?\b', r'ivc filter', r'(?:lines|tubes) and (?:lines|tubes)', r'support devices?', r'monitoring devices?',
                         r'(?:gastrostomy|g-) ?tubes?', r'stimulator', r'(?:electronic|cardiac|implanted) devices?', r'(?:monitor|monitoring|ecg|ekg) leads',
                         r'\btip (?:projects?|projecting|is|at|in|over|overlies|overlying|terminat\w*|lies|extends)\b',
-                        # implants CheXpert counts as devices (its list has arthroplasty, coil, hardware, prosthesis, screw, plate)
+                        # implants: CheXpert's list has arthroplasty, coil, device, hardware, plate and screw (a prosthetic shoulder is an
+                        # arthroplasty); "generator" and "leads terminating" name a pacemaker whose name de-identification masked ("cardiac XXXX generator")
                         r'prosthe(?:sis|ses|tic)', r'arthroplasty', r'bone anchors?', r'internal fixation', r'(?:embolization |embolism )?coils\b',
                         r'closure device', r'generator', r'\bleads (?:terminat\w*|project\w*|overl\w*|in the right|to the right)'],
 }
@@ -425,8 +426,12 @@ def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=
     y = np.stack([ref[o].to_numpy() == 1 for o in obs], 1); p = np.stack([pred[o].isin(pos).to_numpy() for o in obs], 1)
     common = [o for o in obs if y[:, obs.index(o)].sum() >= 30] if common is None else list(common)
     cols = [obs.index(o) for o in common]
-    idx = np.random.default_rng(seed).integers(0, len(y), (n_boot, len(y)))
-    tp, fp, fn = ((y & p)[idx].sum(1), (~y & p)[idx].sum(1), (y & ~p)[idx].sum(1))      # (n_boot, 14) counts
+    rng, n, chunk = np.random.default_rng(seed), len(y), max(1, 20_000_000//max(len(y)*len(obs), 1))   # resamples in blocks of ~20 MB
+    counts = []
+    for start in range(0, n_boot, chunk):
+        idx = rng.integers(0, n, (min(chunk, n_boot - start), n))     # the same resampled reports for tp, fp and fn
+        counts.append([(y & p)[idx].sum(1), (~y & p)[idx].sum(1), (y & ~p)[idx].sum(1)])
+    tp, fp, fn = (np.concatenate(c) for c in zip(*counts))           # (n_boot, 14) counts each
     f1 = 2*tp/np.maximum(2*tp + fp + fn, 1)
     stats = dict(micro_f1=2*tp.sum(1)/np.maximum((2*tp + fp + fn).sum(1), 1), macro_f1=f1.mean(1), macro_f1_30=f1[:, cols].mean(1))
     a = (1 - level)/2
