@@ -404,16 +404,17 @@ def mesh_reference(openi:pd.DataFrame): # `cxr_nb.demo.read_openi()` output
     ref['No Finding'] = (ref[[o for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')]].sum(axis=1) == 0).astype(int)
     return ref
 
+def _hits(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive'):
+    "(reports x 14) booleans in `CHEXPERT_LABELS` order: the reference's positives and the labeler's (uncertain counted as `uncertain` says)."
+    pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
+    return (np.stack([ref[o].to_numpy() == 1 for o in CHEXPERT_LABELS], 1), np.stack([pred[o].isin(pos).to_numpy() for o in CHEXPERT_LABELS], 1))
+
 def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None):
     "Precision, recall, F1 and support per observation, micro and macro F1 (and macro over the `common` observations) of `pred` against 0/1 `ref`."
-    pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
-    rows = []
-    for o in CHEXPERT_LABELS:
-        y, p = ref[o].to_numpy() == 1, pred[o].isin(pos).to_numpy()
-        tp, fp, fn = int((y & p).sum()), int((~y & p).sum()), int((y & ~p).sum())
-        rows.append(dict(observation=o, support=int(y.sum()), tp=tp, fp=fp, fn=fn, precision=tp/max(tp + fp, 1),
-                         recall=tp/max(tp + fn, 1), f1=2*tp/max(2*tp + fp + fn, 1)))
-    t = pd.DataFrame(rows)
+    y, p = _hits(pred, ref, uncertain)
+    t = pd.DataFrame(dict(observation=list(CHEXPERT_LABELS), support=y.sum(0), tp=(y & p).sum(0), fp=(~y & p).sum(0), fn=(y & ~p).sum(0)))
+    t['precision'], t['recall'] = t.tp/(t.tp + t.fp).clip(lower=1), t.tp/(t.tp + t.fn).clip(lower=1)
+    t['f1'] = 2*t.tp/(2*t.tp + t.fp + t.fn).clip(lower=1)
     tp, fp, fn = t.tp.sum(), t.fp.sum(), t.fn.sum()
     common = t.observation[t.support >= 30] if common is None else common
     t.attrs.update(micro_f1=2*tp/(2*tp + fp + fn), macro_f1=t.f1.mean(), macro_f1_30=t[t.observation.isin(common)].f1.mean())
@@ -421,9 +422,8 @@ def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', com
 
 def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None, n_boot:int=1000, seed:int=0, level:float=0.95):
     "Bootstrap intervals (reports resampled) of the micro, macro and macro (`common`) F1 of `agreement`: a dict of (low, high)."
-    pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
+    y, p = _hits(pred, ref, uncertain)
     obs = list(CHEXPERT_LABELS)
-    y = np.stack([ref[o].to_numpy() == 1 for o in obs], 1); p = np.stack([pred[o].isin(pos).to_numpy() for o in obs], 1)
     common = [o for o in obs if y[:, obs.index(o)].sum() >= 30] if common is None else list(common)
     cols = [obs.index(o) for o in common]
     rng, n, chunk = np.random.default_rng(seed), len(y), max(1, 20_000_000//max(len(y)*len(obs), 1))   # resamples in blocks of ~20 MB

@@ -225,9 +225,10 @@ def paper_text(reports:Path, prov:dict, source:str='demo'):
                                                                if b.prefers_present_positives < 0.5 else f" and prefers the sentence stating it in {share}."))
     if lab is not None:
         h = lab[(lab.observation == 'macro (support >= 30) F1') & (lab.part == 'held-out') & (lab.uncertain_as == 'positive')]
-        ci = f" [{h.f1_low.iloc[0]:.3f}, {h.f1_high.iloc[0]:.3f}]" if len(h) and 'f1_low' in h and h.f1_low.notna().all() else ''
-        if len(h): abstract.append(f"The compendium's report labeler agrees with Open-i's MeSH tags at macro F1 {h.f1.iloc[0]:.3f}{ci} on held-out reports "
-                                   f"(keyword baseline {h.baseline_f1.iloc[0]:.3f}).")
+        if len(h):
+            ci = f" [{h.f1_low.iloc[0]:.3f}, {h.f1_high.iloc[0]:.3f}]" if 'f1_low' in h and h.f1_low.notna().all() else ''   # tables before the intervals
+            abstract.append(f"The compendium's report labeler agrees with Open-i's MeSH tags at macro F1 {h.f1.iloc[0]:.3f}{ci} on held-out reports "
+                            f"(keyword baseline {h.baseline_f1.iloc[0]:.3f}).")
         limits.append("Labels come from report text (MIMIC's CheXpert labels, or the compendium's labeler on the demo), not from image review; "
                       "the labeler is rule-based and below the reference labelers' agreement.")
     limits.append("By design the compendium differs from the study in three places: thresholds are chosen on validation data as well as fixed at 0.5, "
