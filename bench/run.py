@@ -13,6 +13,9 @@ def main(names):
     files = [here/f'bench_{n}.py' for n in names] if names else sorted(here.glob('bench_*.py'))
     from cxr_nb.pipeline import hardware, package_versions
     env = dict(hardware=hardware(), packages=package_versions(), time=time.strftime('%Y-%m-%dT%H:%M:%S'))
+    hw = env['hardware']
+    print(f"machine: {hw['cpu']} ({', '.join(hw.get('cpu_features', [])) or 'no flags read'}), {hw['cores']} cores, "
+          f"{hw['memory_gib']} GiB{', GPUs: ' + ', '.join(hw['gpus']) if hw['gpus'] else ''}")
     ok = True
     for f in files:
         spec = importlib.util.spec_from_file_location(f.stem, f); mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)

@@ -13,12 +13,12 @@ import yaml
 from .core import project_root, sha256_file, atomic_write, atomic_path
 
 # %% auto #0
-__all__ = ['CREDENTIALED', 'SOURCES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable', 'load_profile',
-           'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path', 'fingerprint',
-           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'StepFailed',
-           'NotPublishable', 'test_flags', 'without_flagged_cells', 'scratch_tmpdir', 'preflight', 'run_pipeline',
-           'strip_for_publication', 'report_texts', 'audit_publishable', 'compare_tables', 'project_files',
-           'run_in_copy', 'verify', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
+__all__ = ['CREDENTIALED', 'SOURCES', 'CPU_FEATURES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable',
+           'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
+           'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
+           'StepFailed', 'NotPublishable', 'test_flags', 'without_flagged_cells', 'scratch_tmpdir', 'preflight',
+           'run_pipeline', 'strip_for_publication', 'report_texts', 'audit_publishable', 'compare_tables',
+           'project_files', 'run_in_copy', 'verify', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -217,11 +217,18 @@ def package_versions(names=('torch', 'torchvision', 'numpy', 'pandas', 'scikit-l
         except importlib.metadata.PackageNotFoundError: pass
     return out
 
+# the instruction sets that decide which bf16/fp32 kernels oneDNN runs, hence the speed and the last bits of every number
+CPU_FEATURES = ('amx_bf16', 'amx_tile', 'avx512_bf16', 'avx512_fp16', 'avx512f', 'avx2')
+
 def hardware():
-    "CPU model, core count, memory and GPUs of this machine."
-    cpu = platform.processor() or platform.machine()
-    try: cpu = next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): pass
+    "CPU model and the instruction sets of `CPU_FEATURES` it has, core count, memory and GPUs of this machine."
+    cpu, features = platform.processor() or platform.machine(), []
+    try:
+        info = open('/proc/cpuinfo').read().splitlines()
+        cpu = next((l.split(':', 1)[1].strip() for l in info if l.startswith('model name')), cpu)
+        flags = set(next((l.split(':', 1)[1].split() for l in info if l.startswith('flags')), []))
+        features = [f for f in CPU_FEATURES if f in flags]
+    except OSError: pass
     try: mem = round(os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30, 1)
     except (ValueError, OSError, AttributeError): mem = None
     gpus = []
@@ -229,7 +236,7 @@ def hardware():
         import torch
         gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     except Exception: pass
-    return dict(cpu=cpu, cores=os.cpu_count(), memory_gib=mem, gpus=gpus, platform=platform.platform())
+    return dict(cpu=cpu, cpu_features=features, cores=os.cpu_count(), memory_gib=mem, gpus=gpus, platform=platform.platform())
 
 # %% ../nbs/13_pipeline.ipynb #76bad775
 def read_provenance(path:Path):
