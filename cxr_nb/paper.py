@@ -96,6 +96,11 @@ SOURCE_NOTES = {
     'nih': 'NIH ChestX-ray14.', 'chexpert': 'CheXpert (Stanford, registered access).', 'openi': 'Indiana University / Open-i.',
 }
 
+def _cpu_label(hw:dict):
+    "A step's CPU as the provenance recorded it, with its bf16 units: steps run on other CPUs can differ in their last bits (13_pipeline)."
+    bf16 = [f for f in hw.get('cpu_features', []) if f in ('amx_bf16', 'avx512_bf16')]
+    return hw.get('cpu', '') + (f" ({', '.join(bf16)})" if bf16 else '')
+
 def paper_context(reports:Path, # the reports folder of a profile
                   profile:str, source:str, root:Path|None=None, publishable:bool=False):
     "The dict that `reports/paper.typ` reads."
@@ -103,7 +108,7 @@ def paper_context(reports:Path, # the reports folder of a profile
     prov = read_provenance(reports/'runs'/'provenance.json')
     stripped = {k: sum(v.get('stripped', {}).get(k, 0) for v in prov.get('steps', {}).values()) for k in ('image_outputs', 'cells_withheld')}
     steps = [dict(step=k, notebook=v.get('notebook', ''), status=v.get('status', ''), wall_s=v.get('wall_s', 0),
-                  finished=v.get('finished', '')) for k, v in prov.get('steps', {}).items()]
+                  finished=v.get('finished', ''), cpu=_cpu_label(v.get('hardware', {}))) for k, v in prov.get('steps', {}).items()]
     tables = {str(p.relative_to(reports)): sha256_file(p)[:16] for p in sorted((reports/'tables').glob('*.csv'))}
     rdir = str(reports.relative_to(root)) if reports.is_relative_to(root) else str(reports)
     derived = lambda k: k.startswith(rdir) or '/derived/' in k or k.endswith('.typ')   # made by a step, not read from the source
