@@ -16,9 +16,10 @@ from .core import project_root, sha256_file, atomic_write, atomic_path
 __all__ = ['CREDENTIALED', 'SOURCES', 'CPU_FEATURES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable',
            'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
            'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
-           'StepFailed', 'NotPublishable', 'test_flags', 'without_flagged_cells', 'scratch_tmpdir', 'preflight',
-           'run_pipeline', 'strip_for_publication', 'report_texts', 'audit_publishable', 'compare_tables',
-           'project_files', 'run_in_copy', 'verify', 'main', 'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
+           'StepFailed', 'NotPublishable', 'test_flags', 'without_flagged_cells', 'kernel_manager_class',
+           'scratch_tmpdir', 'preflight', 'run_pipeline', 'strip_for_publication', 'report_texts', 'audit_publishable',
+           'compare_tables', 'project_files', 'run_in_copy', 'verify', 'main', 'summarise_nbdev_test',
+           'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -269,6 +270,21 @@ def without_flagged_cells(nb:Path, flags, dest:Path):
     nbformat.write(book, dest)
     return dropped
 
+def kernel_manager_class():
+    """The kernel manager papermill starts each notebook's kernel with: one that asks for CurveZMQ encryption of the kernel's
+    local sockets where pyzmq and jupyter_client support it (ipykernel 7.4 otherwise warns at every start that its TCP
+    traffic is plain text); None (papermill's default) where they do not."""
+    try:
+        import zmq
+        from jupyter_client.manager import AsyncKernelManager
+        from traitlets import default
+    except ImportError: return None
+    if not (zmq.has('curve') and 'transport_encryption' in AsyncKernelManager.class_trait_names()): return None
+    class EncryptedKernelManager(AsyncKernelManager):
+        @default('transport_encryption')
+        def _encrypt(self): return 'auto'       # curve keys when the kernelspec declares support, plain TCP otherwise
+    return EncryptedKernelManager
+
 def _match(step:Step, name:str):
     name = Path(name).stem if name.endswith('.ipynb') else name
     return step.name == name or step.notebook.stem == name or step.notebook.stem.split('_')[0] == name
@@ -325,6 +341,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  log=print): # where progress lines go
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     import papermill as pm
+    km = kernel_manager_class()
     root = Path(root or project_root())
     cfg = load_profile(profile, root)
     pub = is_publishable(cfg, publishable)
@@ -368,7 +385,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
         try:
             with scratch_tmpdir(f'cxr-{_slug(step.name)}-'):      # the test cells' scratch files, removed after the step
                 pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
-                                    cwd=str(root), progress_bar=False)
+                                    cwd=str(root), progress_bar=False, **({'kernel_manager_class': km} if km else {}))
             status = 'ok'
         except Exception as e:
             status, err = 'failed', e
