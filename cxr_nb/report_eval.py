@@ -117,7 +117,7 @@ def hallucinations(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, cnn_calls:p
     hall = (g == 1) & ~r.isin([1, -1]); omit = (r == 1) & ~g.isin([1, -1])
     names = lambda m: [[o for o, v in zip(obs, row) if v] for row in m.to_numpy()]
     out = pd.DataFrame(dict(hallucinated=names(hall), omitted=names(omit)))
-    out['n_hallucinated'], out['n_omitted'] = hall.sum(1).to_numpy(), omit.sum(1).to_numpy()
+    out['n_hallucinated'], out['n_omitted'] = hall.sum(axis=1).to_numpy(), omit.sum(axis=1).to_numpy()   # keyword: pandas 4 requires it
     if cnn_calls is not None:
         contra = (g == 1).to_numpy() & ~cnn_calls[obs].to_numpy(bool)
         out['contradicts_cnn'] = [[o for o, v in zip(obs, row) if v] for row in contra]
