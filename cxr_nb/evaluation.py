@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_evaluation.ipynb #a20e2be6
 from __future__ import annotations
-import json, math
+import json, math, warnings
 from pathlib import Path
 
 import numpy as np
@@ -155,7 +155,9 @@ def evaluate(test:pd.DataFrame, # predictions on the test split (cxr_nb.training
     if len(labels) > 1:
         for rule in rules:
             items = [per[(l, rule)] for l in labels if (l, rule) in per]
-            macro = {m: np.nanmean(np.stack([it[4][m] for it in items]), 0) for m in METRICS}
+            with warnings.catch_warnings():     # a resample where every label is undefined gives NaN, as it should: no warning
+                warnings.simplefilter('ignore', RuntimeWarning)
+                macro = {m: np.nanmean(np.stack([it[4][m] for it in items]), 0) for m in METRICS}
             add('macro', rule, np.nan, macro, dict(n=len(test), positives=sum(int(it[0].sum()) for it in items), prevalence=np.nan,
                                                     note=f'mean over {len(items)} labels (undefined ones left out)'))
             ok = [it for it in items if not math.isnan(it[3]) and len(it[0])]
