@@ -13,13 +13,13 @@ import yaml
 from .core import project_root, sha256_file, atomic_write, atomic_path
 
 # %% auto #0
-__all__ = ['CREDENTIALED', 'SOURCES', 'CPU_FEATURES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step', 'is_publishable',
-           'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters', 'library_modules', 'hash_path',
-           'fingerprint', 'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance',
-           'StepFailed', 'NotPublishable', 'test_flags', 'without_flagged_cells', 'kernel_manager_class',
-           'scratch_tmpdir', 'preflight', 'run_pipeline', 'strip_for_publication', 'report_texts', 'audit_publishable',
-           'compare_tables', 'project_files', 'run_in_copy', 'verify', 'main', 'summarise_nbdev_test',
-           'flagged_notebooks', 'nbtest_main']
+__all__ = ['CREDENTIALED', 'SOURCES', 'BF16_UNITS', 'CPU_FEATURES', 'PATIENT_TAG', 'WITHHELD', 'VOLATILE_COLUMNS', 'Step',
+           'is_publishable', 'load_profile', 'expand_steps', 'declared_parameters', 'check_parameters',
+           'library_modules', 'hash_path', 'fingerprint', 'git_state', 'package_versions', 'hardware',
+           'read_provenance', 'write_provenance', 'StepFailed', 'NotPublishable', 'test_flags', 'without_flagged_cells',
+           'kernel_manager_class', 'scratch_tmpdir', 'preflight', 'run_pipeline', 'strip_for_publication',
+           'report_texts', 'audit_publishable', 'compare_tables', 'project_files', 'run_in_copy', 'verify', 'main',
+           'summarise_nbdev_test', 'flagged_notebooks', 'nbtest_main']
 
 # %% ../nbs/13_pipeline.ipynb #080caf3c
 @dataclass
@@ -219,13 +219,14 @@ def package_versions(names=('torch', 'torchvision', 'numpy', 'pandas', 'scikit-l
     return out
 
 # the instruction sets that decide which bf16/fp32 kernels oneDNN runs, hence the speed and the last bits of every number
-CPU_FEATURES = ('amx_bf16', 'amx_tile', 'avx512_bf16', 'avx512_fp16', 'avx512f', 'avx2')
+BF16_UNITS = ('amx_bf16', 'avx512_bf16')     # where bf16 autocast pays off (cxr_nb.core.cpu_has_bf16 asks torch the same)
+CPU_FEATURES = BF16_UNITS + ('amx_tile', 'avx512_fp16', 'avx512f', 'avx2')
 
 def hardware():
     "CPU model and the instruction sets of `CPU_FEATURES` it has, core count, memory and GPUs of this machine."
     cpu, features = platform.processor() or platform.machine(), []
     try:
-        info = open('/proc/cpuinfo').read().splitlines()
+        info = Path('/proc/cpuinfo').read_text().splitlines()
         cpu = next((l.split(':', 1)[1].strip() for l in info if l.startswith('model name')), cpu)
         flags = set(next((l.split(':', 1)[1].split() for l in info if l.startswith('flags')), []))
         features = [f for f in CPU_FEATURES if f in flags]
