@@ -11,7 +11,7 @@ sys.path.insert(0, str(here.parent))
 
 def main(names):
     files = [here/f'bench_{n}.py' for n in names] if names else sorted(here.glob('bench_*.py'))
-    from cxr_nb.pipeline import hardware, package_versions
+    from cxr_nb.provenance import hardware, package_versions
     env = dict(hardware=hardware(), packages=package_versions(), time=time.strftime('%Y-%m-%dT%H:%M:%S'))
     hw = env['hardware']
     print(f"machine: {hw['cpu']} ({', '.join(hw.get('cpu_features', [])) or 'no flags read'}), {hw['cores']} cores, "

@@ -8,7 +8,8 @@ import datetime, json
 from pathlib import Path
 
 from .core import project_root, atomic_write, sha256_file
-from .pipeline import read_provenance, git_state, package_versions, hardware, CREDENTIALED, BF16_UNITS
+from .provenance import read_provenance, git_state, package_versions, hardware, BF16_UNITS
+from .profiles import CREDENTIALED
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'section_status',
@@ -97,7 +98,7 @@ SOURCE_NOTES = {
 }
 
 def _cpu_label(hw:dict):
-    "A step's CPU as the provenance recorded it, with its bf16 units: steps run on other CPUs can differ in their last bits (13_pipeline)."
+    "A step's CPU as the provenance recorded it, with its bf16 units: steps run on other CPUs can differ in their last bits (00a_provenance)."
     bf16 = [f for f in hw.get('cpu_features', []) if f in BF16_UNITS]
     return hw.get('cpu', '') + (f" ({', '.join(bf16)})" if bf16 else '')
 
