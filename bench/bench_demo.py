@@ -3,7 +3,8 @@ import os, shutil, tempfile, time
 from pathlib import Path
 
 def run(studies=1000, size=512, target_s=60.0):
-    from cxr_nb.demo import write_demo, read_openi
+    from cxr_nb.demo import write_demo
+    from cxr_nb.openi import read_openi
     reports = read_openi()
     out = Path(tempfile.mkdtemp())/'demo'
     try:

@@ -2,7 +2,7 @@
 import time
 
 def run(n=227_827, target=5000.0):
-    from cxr_nb.demo import read_openi
+    from cxr_nb.openi import read_openi
     from cxr_nb.labeler import label_report, naive_label
     o = read_openi()
     base = ('FINDINGS: ' + o.findings + '\nIMPRESSION: ' + o.impression).tolist()

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'project_root', 'data_root', 'reports_dir',
+__all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'encode_mask', 'decode_mask', 'project_root', 'data_root',
            'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write', 'atomic_path', 'sha256_file',
            'save_figure', 'pinned_requirements']
 
@@ -34,6 +34,19 @@ def check_pathology(name:str, # an observation name, or 'all' for the multi-labe
     hint = f" Did you mean {close[0]!r}?" if close else ''
     raise ValueError(f"Unknown pathology {name!r}.{hint} Valid values: {', '.join(valid)}.")
 
+# %% ../nbs/00_core.ipynb #28917914
+def encode_mask(masks:dict, # observation -> boolean mask
+                shape): # the image's (height, width)
+    "One uint16 array: bit i set where observation `CHEXPERT_LABELS[i]` was drawn."
+    out = np.zeros(shape, np.uint16)
+    for name, m in masks.items(): out |= (np.asarray(m, bool)*(1 << CHEXPERT_LABELS.index(name))).astype(np.uint16)
+    return out
+
+# %% ../nbs/00_core.ipynb #3a6516c9
+def decode_mask(arr:np.ndarray, name:str): # a mask image read back, and an observation
+    "The boolean mask of observation `name` in an encoded mask."
+    return (np.asarray(arr).astype(np.uint16) >> CHEXPERT_LABELS.index(name)) & 1 == 1
+
 # %% ../nbs/00_core.ipynb #ee5f3438
 def project_root(start:Path|str|None=None): # folder to search upwards from (default: the working directory)
     "The repository root: the nearest folder upwards holding this project's `settings.ini`."
@@ -45,13 +58,12 @@ def project_root(start:Path|str|None=None): # folder to search upwards from (def
     raise FileNotFoundError(f"No cxr-compendium settings.ini found above {here}; run from inside the repository "
                             "or set CXR_ROOT to its path.")
 
+# %% ../nbs/00_core.ipynb #470eba59
 def data_root(data:Path|str|None=None): # an explicit data folder (a papermill parameter), or None
     "The data folder: `data` if given, else `$CXR_DATA`, else `<repo>/data`."
     if data: return Path(data).expanduser().resolve()
     if os.environ.get('CXR_DATA'): return Path(os.environ['CXR_DATA']).expanduser().resolve()
     return project_root()/'data'
-
-def reports_dir(): return project_root()/'reports'
 
 # %% ../nbs/00_core.ipynb #a6436b7c
 def seed_everything(seed:int=0, # the run's seed
@@ -76,8 +88,6 @@ class Runtime:
     reason: str = ''
     @property
     def precision(self): return {None: 'fp32', torch.bfloat16: 'bf16', torch.float16: 'fp16'}[self.amp_dtype]
-    @property
-    def needs_grad_scaler(self): return self.device.type == 'cuda' and self.amp_dtype == torch.float16
     def autocast(self):
         "A context manager for forward passes in the chosen precision (a no-op for fp32)."
         if self.amp_dtype is None: return contextlib.nullcontext()
@@ -98,6 +108,7 @@ def cpu_has_bf16():
     try: return bool(torch.cpu._is_amx_tile_supported() or torch.cpu._is_avx512_bf16_supported())
     except AttributeError: return False
 
+# %% ../nbs/00_core.ipynb #72de7141
 def runtime(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
             precision:str='auto'): # 'auto', 'fp32', 'bf16' or 'fp16'
     "Choose the device and precision every notebook uses (see the rules above)."
@@ -120,6 +131,7 @@ def runtime(device:str='auto', # 'auto', 'cpu', 'cuda' or 'cuda:N'
 def _umask():
     m = os.umask(0); os.umask(m); return m
 
+# %% ../nbs/00_core.ipynb #4a7334c9
 @contextlib.contextmanager
 def atomic_write(path:Path|str, # the file to (re)write
                  mode:str='w', **kwargs): # `open` mode ('w' or 'wb') and arguments
@@ -133,6 +145,7 @@ def atomic_write(path:Path|str, # the file to (re)write
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
 
+# %% ../nbs/00_core.ipynb #2111a908
 @contextlib.contextmanager
 def atomic_path(path:Path|str): # the file a library (pandas, torch, matplotlib) will write
     "Yield a temporary path next to `path` for a writer that wants a file name; rename it over `path` on success."
@@ -141,6 +154,7 @@ def atomic_path(path:Path|str): # the file a library (pandas, torch, matplotlib)
     try: yield tmp; os.replace(tmp, path)
     except BaseException: tmp.unlink(missing_ok=True); raise
 
+# %% ../nbs/00_core.ipynb #8f89a920
 def sha256_file(path:Path|str, chunk:int=1<<20):
     "Hex sha256 of a file's bytes."
     h = hashlib.sha256()

@@ -38,6 +38,7 @@ def find_table(root:Path, stem:str):
         if (Path(root)/(stem + ext)).exists(): return Path(root)/(stem + ext)
     return None
 
+# %% ../nbs/03_curation.ipynb #85860a75
 def read_table(path:Path, required:list, dtype:dict|None=None): # a CSV (optionally gzipped) and the columns it must have
     "Read a table, checking its header first: a missing or renamed column is an error naming the file, the column and the columns found."
     path = Path(path)
@@ -50,6 +51,7 @@ def read_table(path:Path, required:list, dtype:dict|None=None): # a CSV (optiona
     try: return pd.read_csv(path, usecols=required, dtype=dtype, engine='pyarrow')      # fast path, multi-threaded
     except (pd.errors.ParserError, ValueError): return pd.read_csv(path, usecols=required, dtype=dtype)   # quoted newlines and other oddities
 
+# %% ../nbs/03_curation.ipynb #8342660e
 def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG folder; 'chexpert' or 'negbio'
     "The MIMIC-CXR-JPG tables (metadata, labels, split, and patients when present) with their paths and sha256."
     root = Path(root)
@@ -66,11 +68,13 @@ def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG
         files[name] = dict(path=str(path), sha256=sha256_file(path), rows=len(out['labels' if name == labels else name]))
     return out, files
 
+# %% ../nbs/03_curation.ipynb #0a9a9874
 def mimic_image_path(subject_id, study_id, dicom_id):
     "files/p1X/p1XXXXXXX/sXXXXXXXX/<dicom_id>.jpg for aligned Series or scalars."
     s = pd.Series(subject_id).astype(str)
     return ('files/p' + s.str[:2] + '/p' + s + '/s' + pd.Series(study_id).astype(str).values + '/' + pd.Series(dicom_id).astype(str).values + '.jpg')
 
+# %% ../nbs/03_curation.ipynb #2d77aabc
 class Curation:
     "Accumulates exclusions (one row and one reason per image left out) and row counts at each step."
     def __init__(self): self.excluded, self.counts = [], []
@@ -88,6 +92,7 @@ class Curation:
         cols = ['dicom_id', 'subject_id', 'study_id', 'step', 'reason']
         return pd.concat(self.excluded, ignore_index=True)[cols] if self.excluded else pd.DataFrame(columns=cols)
 
+# %% ../nbs/03_curation.ipynb #dd1ca759
 def check_labels(labels:pd.DataFrame, name:str):
     "Labels must be 1, 0, -1 or blank: anything else is an error naming the rows, never silently recoded."
     vals = labels[list(CHEXPERT_LABELS)]
@@ -105,6 +110,7 @@ def _read_report(path:Path):
     try: return raw.decode('utf-8')
     except UnicodeDecodeError: return raw.decode('latin-1')
 
+# %% ../nbs/03_curation.ipynb #1b3a22d9
 def read_sections(root:Path, manifest:pd.DataFrame, jobs:int=8):
     "FINDINGS and IMPRESSION of each study's report file (read in parallel, sectioned by `cxr_nb.labeler`); blank where no file exists."
     from cxr_nb.labeler import section_report
@@ -116,9 +122,11 @@ def read_sections(root:Path, manifest:pd.DataFrame, jobs:int=8):
     out.attrs['missing_reports'] = sum(t is None for t in texts)
     return out
 
+# %% ../nbs/03_curation.ipynb #417a6db8
 def _exists(paths, jobs=16):
     with ThreadPoolExecutor(jobs) as ex: return np.fromiter(ex.map(os.path.exists, paths), bool, len(paths))
 
+# %% ../nbs/03_curation.ipynb #b0f41ddb
 def read_dicom_headers(paths, jobs:int=8):
     "PatientSex, PatientAge, Modality and PhotometricInterpretation of DICOM files, read without pixels, in parallel; errors as text."
     import pydicom
@@ -130,6 +138,7 @@ def read_dicom_headers(paths, jobs:int=8):
         except Exception as e: return dict(error=f'{type(e).__name__}: {e}'[:200])
     with ThreadPoolExecutor(jobs) as ex: return pd.DataFrame(list(ex.map(one, paths)))
 
+# %% ../nbs/03_curation.ipynb #480256c1
 SPLITS = ('train', 'validate', 'test')
 
 def as_views(views):
@@ -140,6 +149,7 @@ def as_views(views):
     if not views or not all(isinstance(v, str) for v in views): raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
     return views
 
+# %% ../nbs/03_curation.ipynb #e715fb7b
 def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=0):
     "A subject -> split Series: subjects stratified by their rarest positive observation, each split holding its share of every stratum."
     pos = (manifest[list(CHEXPERT_LABELS)] == 1).groupby(manifest.subject_id).any()
@@ -156,6 +166,7 @@ def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=
     assert res.index.is_unique   # no subject in two splits
     return res
 
+# %% ../nbs/03_curation.ipynb #0144148d
 def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo's)
                          views=('PA',), # ViewPosition values kept
                          labels:str='chexpert', # 'chexpert' or 'negbio'
@@ -264,6 +275,7 @@ def case_control(manifest:pd.DataFrame, pathology:str,
         df = pd.concat(parts).sort_index()
     return df
 
+# %% ../nbs/03_curation.ipynb #8bb55ec6
 def cohort_table(manifest:pd.DataFrame, pathologies=CHEXPERT_LABELS[1:], **kwargs):
     "Cases and controls per pathology and split (keyword arguments as `case_control`)."
     rows = []
@@ -278,6 +290,7 @@ def cohort_table(manifest:pd.DataFrame, pathologies=CHEXPERT_LABELS[1:], **kwarg
     t['images'] = t.sum(axis=1)
     return t.loc[list(pathologies)].reset_index()
 
+# %% ../nbs/03_curation.ipynb #e8e39efc
 def write_manifest(out:Path|str, manifest:pd.DataFrame, exclusions:pd.DataFrame, sidecar:dict):
     "manifest.parquet, exclusions.csv and manifest.json in `out`, each written atomically."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -310,6 +323,7 @@ def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, fi
                    counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)], seconds=round(time.time() - t0, 2))
     return manifest, cur.exclusions(), sidecar
 
+# %% ../nbs/03_curation.ipynb #25b4451f
 def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
     "NIH ChestX-ray14 (`Data_Entry_2017*.csv`, `images*/`, optional `train_val_list.txt`/`test_list.txt`) as a manifest."
     t0, root = time.time(), Path(root)
@@ -341,6 +355,7 @@ def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', share
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
     return _finish(m, cur, views, split, shares, seed, 'nih', files, dict(check_images=check_images), t0)
 
+# %% ../nbs/03_curation.ipynb #63f65f7d
 def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
     "CheXpert or CheXpert-small (`train.csv`, `valid.csv`, `train/patientNNNNN/studyN/viewN_*.jpg`) as a manifest."
     t0, root = time.time(), Path(root)
@@ -368,6 +383,7 @@ def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', 
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
     return _finish(m, cur, views, split, shares, seed, 'chexpert', files, dict(check_images=check_images), t0)
 
+# %% ../nbs/03_curation.ipynb #5f0c2cad
 def _openi_views(root:Path):
     "Image id -> ViewPosition from the Open-i DICOM metadata table (in `root`, else the copy torchxrayvision ships), or {}."
     import importlib.util
@@ -381,9 +397,10 @@ def _openi_views(root:Path):
     t = read_table(f, ['imageid', 'View Position'])
     return dict(zip(t.imageid, t['View Position'])), f
 
+# %% ../nbs/03_curation.ipynb #1e25c351
 def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
     "Open-i / Indiana University (report XMLs or NLMCXR_reports.tgz, PNG images) as a manifest; labels from `cxr_nb.labeler` or the MeSH tags."
-    from cxr_nb.demo import read_openi, mesh_observations
+    from cxr_nb.openi import read_openi, mesh_observations
     from cxr_nb.labeler import label_reports
     t0, root = time.time(), Path(root)
     if labels not in ('labeler', 'mesh'): raise ValueError(f"labels must be 'labeler' or 'mesh'; got {labels!r}")

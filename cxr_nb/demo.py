@@ -13,96 +13,16 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import CHEXPERT_LABELS, atomic_write
+from .core import CHEXPERT_LABELS, atomic_write, encode_mask, decode_mask
+from .openi import read_openi, mesh_observations, _SEVERITY, _LOCATION
 from .phantom import Finding, random_patient, random_exposure, render_frontal, render_lateral
 
 # %% auto #0
-__all__ = ['MESH_MAP', 'MENTIONS', 'VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT',
-           'OPENI_ORIGIN', 'openi_archive', 'read_openi', 'mesh_observations', 'findings_from_mesh', 'study_labels',
-           'add_label_noise', 'templated_report', 'mimic_report', 'plan_demo', 'study_folder', 'encode_mask',
-           'decode_mask', 'write_dicom', 'write_demo', 'sample_grid', 'main']
+__all__ = ['MENTIONS', 'VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN',
+           'findings_from_mesh', 'study_labels', 'add_label_noise', 'templated_report', 'mimic_report', 'plan_demo',
+           'study_folder', 'write_dicom', 'write_demo', 'sample_grid', 'main']
 
-# %% ../nbs/01_demo_data.ipynb #2c18b171
-def openi_archive():
-    "Path of the Open-i report archive inside the installed torchxrayvision wheel, or None when it is absent."
-    spec = importlib.util.find_spec('torchxrayvision')
-    if spec is None or not spec.submodule_search_locations: return None
-    p = Path(list(spec.submodule_search_locations)[0])/'data'/'NLMCXR_reports.tgz'
-    return p if p.exists() else None
-
-def _parse_openi_xml(fileobj):
-    root = ET.parse(fileobj).getroot()
-    sec = {a.get('Label', '').lower(): (a.text or '').strip() for a in root.iter('AbstractText')}
-    mesh = root.find('MeSH')
-    images = [p.get('id') for p in root.findall('parentImage')]
-    return dict(uid=root.find('uId').get('id'), comparison=sec.get('comparison', ''), indication=sec.get('indication', ''),
-                findings=sec.get('findings', ''), impression=sec.get('impression', ''),
-                mesh=[e.text.strip() for e in mesh if e.tag == 'major' and e.text] if mesh is not None else [],
-                n_images=len(images), images=images)
-
-def read_openi(source:Path|str|None=None): # NLMCXR_reports.tgz, or a folder of its XML files (default: torchxrayvision's copy)
-    "One row per Open-i report: uid, comparison, indication, findings, impression, the human ('major') MeSH terms, image count and ids."
-    source = source or openi_archive()
-    if source is None: raise FileNotFoundError("torchxrayvision is not installed, so its Open-i reports (data/NLMCXR_reports.tgz) are missing; "
-                                               "pip install torchxrayvision, or use the templated reports.")
-    source = Path(source)
-    if source.is_dir():
-        files = sorted(source.rglob('*.xml'))
-        if not files: raise FileNotFoundError(f"No Open-i report XML files under {source}.")
-        rows = [_parse_openi_xml(f) for f in files]
-    else:
-        with tarfile.open(source) as tar:
-            rows = [_parse_openi_xml(tar.extractfile(m)) for m in tar.getmembers() if m.name.endswith('.xml')]
-    df = pd.DataFrame(rows)
-    df['num'] = df.uid.str.extract(r'(\d+)').astype(int)
-    return df.sort_values('num').drop(columns='num').reset_index(drop=True)
-
-# %% ../nbs/01_demo_data.ipynb #e0569efe
-MESH_MAP = pd.DataFrame([
-    # MeSH heading (first part, lower case), a word the rest must hold ('' for any), observation, device kind
-    ('normal', '', 'No Finding', ''),
-    ('cardiomegaly', '', 'Cardiomegaly', ''), ('cardiac shadow', 'enlarged', 'Cardiomegaly', ''),
-    ('heart', 'enlarged', 'Cardiomegaly', ''),
-    ('mediastinum', 'prominent|widened|enlarged', 'Enlarged Cardiomediastinum', ''),
-    ('nodule', '', 'Lung Lesion', ''), ('mass', '', 'Lung Lesion', ''), ('lung', 'nodule|mass', 'Lung Lesion', ''),
-    ('opacity', '', 'Lung Opacity', ''), ('density', '', 'Lung Opacity', ''), ('airspace disease', '', 'Lung Opacity', ''),
-    ('infiltrate', '', 'Lung Opacity', ''), ('infiltrates', '', 'Lung Opacity', ''),
-    ('pulmonary edema', '', 'Edema', ''), ('edema', '', 'Edema', ''), ('edemas', '', 'Edema', ''),
-    ('pulmonary congestion', '', 'Edema', ''), ('congestion', '', 'Edema', ''),
-    ('consolidation', '', 'Consolidation', ''),
-    ('pneumonia', '', 'Pneumonia', ''),
-    ('pulmonary atelectasis', '', 'Atelectasis', ''), ('atelectasis', '', 'Atelectasis', ''), ('atelectases', '', 'Atelectasis', ''),
-    ('focal atelectasis', '', 'Atelectasis', ''),
-    ('pneumothorax', '', 'Pneumothorax', ''),
-    ('pleural effusion', '', 'Pleural Effusion', ''), ('pleural effusions', '', 'Pleural Effusion', ''),
-    ('effusion', '', 'Pleural Effusion', ''), ('bilateral pleural effusion', '', 'Pleural Effusion', ''),
-    ('pleural fluid', '', 'Pleural Effusion', ''), ('costophrenic angle', 'blunted', 'Pleural Effusion', ''),
-    ('pleural thickening', '', 'Pleural Other', ''), ('thickening', 'pleura', 'Pleural Other', ''),
-    ('fractures, bone', '', 'Fracture', ''), ('fracture', '', 'Fracture', ''), ('rib fracture', '', 'Fracture', ''),
-    ('rib fractures', '', 'Fracture', ''),
-    ('catheters, indwelling', '', 'Support Devices', 'central_line'), ('central venous catheters', '', 'Support Devices', 'central_line'),
-    ('catheterization, central venous', '', 'Support Devices', 'central_line'), ('picc', '', 'Support Devices', 'central_line'),
-    ('tube, inserted', '', 'Support Devices', 'ett'), ('pacemaker, artificial', '', 'Support Devices', 'pacemaker'),
-    ('sternotomy', '', 'Support Devices', 'sternotomy'), ('surgical instruments', '', 'Support Devices', 'sternotomy'),
-    ('implanted medical device', '', 'Support Devices', ''), ('medical device', '', 'Support Devices', ''),
-], columns=['mesh', 'requires', 'observation', 'device'])
-
-_SEVERITY = {'mild': (0.1, 0.4), 'minimal': (0.05, 0.3), 'small': (0.1, 0.4), 'moderate': (0.4, 0.7),
-             'severe': (0.7, 1.0), 'large': (0.7, 1.0), 'extensive': (0.7, 1.0)}
-
-_LOCATION = {'base': 'lower', 'lower lobe': 'lower', 'retrocardiac': 'lower', 'middle lobe': 'middle',
-             'lingula': 'lingula', 'upper lobe': 'upper', 'apex': 'upper'}
-
-def mesh_observations(terms:list): # MeSH terms as Open-i writes them, e.g. 'Opacity/lung/base/left/mild'
-    "The (observation, modifiers, device kind) that a report's MeSH terms map to, through `MESH_MAP`."
-    out = []
-    for t in terms:
-        parts = [p.strip().lower() for p in t.split('/')]
-        rest = '/'.join(parts[1:])
-        for r in MESH_MAP[MESH_MAP.mesh == parts[0]].itertuples():
-            if not r.requires or re.search(r.requires, rest): out.append((r.observation, parts[1:], r.device)); break
-    return out
-
+# %% ../nbs/01_demo_data.ipynb #b41b7c6d
 def findings_from_mesh(terms:list, rng:np.random.Generator):
     "Findings to draw for a report: side, severity and lobe from the MeSH modifiers; unstated ones drawn at random."
     found = {}
@@ -146,6 +66,7 @@ def study_labels(findings:list, text:str):
     if not drawn - {'Support Devices'}: lab['No Finding'] = 1.0
     return lab
 
+# %% ../nbs/01_demo_data.ipynb #a1975ca9
 def add_label_noise(labels:pd.DataFrame, share:float, rng:np.random.Generator):
     "Flip a `share` of the stated labels the way automatic labelers err: half to uncertain (-1), half to the wrong value."
     out = labels.copy()
@@ -178,8 +99,10 @@ def templated_report(findings:list, rng:np.random.Generator):
     impression = ' '.join(pos[:2]) if pos else 'No acute cardiopulmonary process.'
     return dict(findings=findings_text, impression=impression, indication='___-year-old with shortness of breath', comparison='None.')
 
+# %% ../nbs/01_demo_data.ipynb #3c11563c
 def _deid(text:str): return re.sub(r'X{2,}', '___', text or '')
 
+# %% ../nbs/01_demo_data.ipynb #0ad5b3bd
 def mimic_report(exam:str, report:dict):
     "Report text laid out as MIMIC-CXR writes it (FINAL REPORT, EXAMINATION, INDICATION, COMPARISON, FINDINGS, IMPRESSION)."
     wrap = lambda s: textwrap.fill(_deid(s), 76, initial_indent=' ', subsequent_indent=' ')
@@ -200,8 +123,10 @@ LABEL_COLUMNS = sorted(CHEXPERT_LABELS)   # MIMIC's -chexpert.csv and -negbio.cs
 
 def _ids(rng, n, lo, hi): return (lo + rng.choice(hi - lo, size=n, replace=False)).astype(np.int64)
 
+# %% ../nbs/01_demo_data.ipynb #b6d40a14
 def _dicom_id(rng): return '-'.join(f'{v:08x}' for v in rng.integers(0, 2**32, 5, dtype=np.uint64))
 
+# %% ../nbs/01_demo_data.ipynb #c7812d94
 def plan_demo(n_studies:int, # number of studies (one Open-i report each)
               seed:int=0, # everything (patients, findings, views, ids, splits) follows from it
               reports:pd.DataFrame|None=None, # `read_openi()` output; None reads it, or falls back to templates
@@ -254,16 +179,7 @@ def study_folder(subject_id:int, study_id:int):
     "files/p1X/p1XXXXXXX/sXXXXXXXX, as MIMIC-CXR lays its studies out."
     return Path('files')/f'p{str(subject_id)[:2]}'/f'p{subject_id}'/f's{study_id}'
 
-def encode_mask(masks:dict, shape):
-    "One uint16 array: bit i set where observation `CHEXPERT_LABELS[i]` was drawn."
-    out = np.zeros(shape, np.uint16)
-    for name, m in masks.items(): out |= (np.asarray(m, bool)*(1 << CHEXPERT_LABELS.index(name))).astype(np.uint16)
-    return out
-
-def decode_mask(arr:np.ndarray, name:str): # a mask image read back, and an observation
-    "The boolean mask of observation `name` in an encoded mask."
-    return (np.asarray(arr).astype(np.uint16) >> CHEXPERT_LABELS.index(name)) & 1 == 1
-
+# %% ../nbs/01_demo_data.ipynb #2dd9319c
 def _render_image(row:dict, size:int):
     "Render one planned image: (uint8 image, {observation: mask})."
     H = size; W = int(round(size*row['aspect']/2))*2
@@ -273,6 +189,7 @@ def _render_image(row:dict, size:int):
     if view in ('PA', 'AP'): return render_frontal(row['patient'], row['findings'], (H, W), view, exposure, row['image_seed'])
     return render_lateral(row['patient'], row['findings'], (H, W), exposure, row['image_seed'])
 
+# %% ../nbs/01_demo_data.ipynb #bafe23f2
 def _write_study(args):
     "Worker: render and write the images and masks of one study; return {dicom_id: {observation: mask pixels}}."
     out, rows, size = args
@@ -285,10 +202,12 @@ def _write_study(args):
         counts[row['dicom_id']] = {k: int(v.sum()) for k, v in masks.items()}
     return counts
 
+# %% ../nbs/01_demo_data.ipynb #88c86c44
 def _write_csv_gz(df:pd.DataFrame, path:Path):
     "gzip without a timestamp or file name in the header, so the same table gives the same bytes."
     with atomic_write(path, 'wb') as f: f.write(gzip.compress(df.to_csv(index=False).encode(), mtime=0))
 
+# %% ../nbs/01_demo_data.ipynb #bb9b4776
 DICOM_VARIANTS = [  # (modality, photometric interpretation, transfer syntax) of the few DICOM files written
     ('CR', 'MONOCHROME2', 'explicit'), ('CR', 'MONOCHROME1', 'explicit'), ('DX', 'MONOCHROME2', 'jpegls'), ('DX', 'MONOCHROME1', 'rle')]
 
@@ -323,6 +242,7 @@ def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photomet
     with atomic_write(path, 'wb') as f: ds.save_as(f, enforce_file_format=True)
     return ds.file_meta.TransferSyntaxUID
 
+# %% ../nbs/01_demo_data.ipynb #ba697f1e
 README_TEXT = """cxr-compendium demo dataset
 ===========================
 
@@ -335,7 +255,7 @@ mimic-cxr-2.0.0-metadata.csv.gz, -chexpert.csv.gz, -negbio.csv.gz, -split.csv.gz
 files/p1X/p1XXXXXXX/sXXXXXXXX.txt, and a MIMIC-IV style patients.csv.gz.
 
 Report text: {origin}
-Labels: 1.0 for each finding drawn (from the report's MeSH tags through cxr_nb.demo.MESH_MAP), 0.0 for an
+Labels: 1.0 for each finding drawn (from the report's MeSH tags through cxr_nb.openi.MESH_MAP), 0.0 for an
 observation the report names without it being drawn, blank otherwise; then {label_noise:.0%} of stated labels
 flipped to uncertain or wrong (label noise, independently for -chexpert and -negbio).
 Ground truth: demo-ground-truth.csv.gz (one row per drawn finding and image) and <dicom_id>_mask.png beside each

@@ -26,6 +26,7 @@ def _to_uint8(a:np.ndarray, lo:float|None=None, hi:float|None=None):
     if hi <= lo: hi = lo + 1
     return (np.clip((a - lo)/(hi - lo), 0, 1)*255 + 0.5).astype(np.uint8)
 
+# %% ../nbs/04_images.ipynb #8aaca5d8
 def read_dicom(path:Path|str):
     "A DICOM radiograph as uint8 MONOCHROME2: modality LUT, then the VOI LUT or window, MONOCHROME1 inverted."
     import pydicom
@@ -36,6 +37,7 @@ def read_dicom(path:Path|str):
     img = _to_uint8(a)          # then a percentile window: many CR headers carry a window as wide as the whole range
     return 255 - img if ds.PhotometricInterpretation == 'MONOCHROME1' else img
 
+# %% ../nbs/04_images.ipynb #708365fb
 def read_image(path:Path|str, # a JPEG, PNG (8 or 16 bit, grey, RGB or RGBA) or DICOM file
                size:int|None=None): # the size it will be resized to: large JPEGs are decoded at a reduced scale
     "A radiograph as a 2-D uint8 array (MONOCHROME2: air dark, bone bright)."
@@ -66,6 +68,7 @@ def cache_key(manifest:pd.DataFrame, root:Path|str, size:int):
     h.update('\n'.join(manifest.dicom_id.astype(str) + '\t' + manifest.path.astype(str)).encode())
     return h.hexdigest()[:16]
 
+# %% ../nbs/04_images.ipynb #21d3506a
 def _fill(args):
     "Worker: decode, resize and write rows `start:stop` of the memory-mapped cache; return (row, error) for failures."
     file, n, size, root, paths, start = args
@@ -80,6 +83,7 @@ def _fill(args):
     arr.flush(); del arr
     return errors
 
+# %% ../nbs/04_images.ipynb #656240b7
 class ImageCache:
     "The manifest's images decoded once, at the training size, as a read-only memory-mapped uint8 array `images[row]`."
     def __init__(self, file:Path, index:pd.DataFrame, size:int):
@@ -94,6 +98,7 @@ class ImageCache:
         f = self.failed
         return pd.DataFrame(dict(dicom_id=f.dicom_id, step='image cache', reason='unreadable image: ' + f.error))
 
+# %% ../nbs/04_images.ipynb #4670bd58
 def build_cache(manifest:pd.DataFrame, # rows with dicom_id and path (relative to `root`)
                 root:Path|str, # the data folder
                 size:int=224, # the training size (square, padded)
@@ -126,6 +131,7 @@ def normalise(u8):
     "uint8 tensor (..., H, W) -> float in [-1, 1]: the study's mean 0.5 and std 0.5."
     return u8.float().div(255).sub(0.5).div(0.5)
 
+# %% ../nbs/04_images.ipynb #d24c7380
 def augment(x, generator=None, rotate:float=10.0, flip:bool=True):
     """The study's augmentation on normalised images, (1, H, W) or a batch (B, 1, H, W): a rotation within +-`rotate`
     degrees (counter-clockwise positive, bilinear, corners filled black) and, if `flip`, a horizontal flip half the

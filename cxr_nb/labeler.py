@@ -35,6 +35,7 @@ def strip_deid(text:str):
     "Remove de-identification tokens (MIMIC's `___`, Open-i's `XXXX`) without breaking the sentence around them."
     return _SPACE_PUNCT.sub(r'\1', _DEID.sub(' ', text)) if ('_' in text or 'XX' in text) else text
 
+# %% ../nbs/02_labeler.ipynb #f25f2291
 def section_report(text:str): # a whole report as MIMIC-CXR or Open-i writes it
     "{'findings': ..., 'impression': ...} of a report; with no such heading, the last paragraph is the impression."
     if not isinstance(text, str): return dict(findings='', impression='')
@@ -125,6 +126,7 @@ def _close(p, i):
             if depth == 0: return j
     raise ValueError(p)
 
+# %% ../nbs/02_labeler.ipynb #97fe7880
 def _split_top(g):
     "Split a group's content at its top-level `|`."
     parts, depth, cur = [], 0, ''
@@ -135,6 +137,7 @@ def _split_top(g):
         else: cur += ch
     return parts + [cur]
 
+# %% ../nbs/02_labeler.ipynb #4287d374
 def _expand(p, behind=()):
     "A phrase as (first character, rest) variants: leading alternatives and optional words spelled out, lookbehinds moved after the first character."
     while p.startswith('(?<!'):
@@ -147,6 +150,7 @@ def _expand(p, behind=()):
     c = p[0]; assert c.isalnum(), p
     return [(c, ''.join(f'(?<!{b}{c})' for b in behind) + p[1:])]
 
+# %% ../nbs/02_labeler.ipynb #8051a1c3
 def _mention_regex():
     """One regex for every phrase, grouped by first character: at each word start Python's regex engine then tries
     only the phrases that can begin there (4-5x faster than one flat alternation)."""
@@ -210,10 +214,12 @@ def mention_status(sentence:str, start:int, end:int): # a lower-case sentence an
     if re.search(r'\b(?:or|versus|vs)\W*$', pre): return -1, 'or'
     return 1, ''
 
+# %% ../nbs/02_labeler.ipynb #4b832d6d
 _SENT = re.compile(r'(?<=[.?!])\s+(?=[a-z0-9(])|\n+')
 
 def sentences(text:str): return [s for s in _SENT.split(text.lower()) if s.strip()]
 
+# %% ../nbs/02_labeler.ipynb #1bcf2b7b
 def find_mentions(text:str): # report text (any case)
     "Every mention in `text`: (observation, phrase, value, cue, sentence) with value 1, 0 or -1."
     out = []
@@ -244,6 +250,7 @@ def aggregate(values:dict): # observation -> list of mention values (impression 
     if values: lab['No Finding'] = np.nan if any(lab[o] in (1.0, -1.0) for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')) else 1.0
     return lab
 
+# %% ../nbs/02_labeler.ipynb #1cec9456
 def label_report(text:str): # one report: whole text (sectioned here) or a single section
     "The 14 labels of one report, as a dict in `CHEXPERT_LABELS` order; empty or non-text reports are all blank."
     if not isinstance(text, str) or not text.strip(): return {o: np.nan for o in CHEXPERT_LABELS}
@@ -257,6 +264,7 @@ def label_report(text:str): # one report: whole text (sectioned here) or a singl
     if not values: lab['No Finding'] = 1.0     # text without any mention: a normal report
     return lab
 
+# %% ../nbs/02_labeler.ipynb #9dcc10b8
 def label_reports(texts): # report texts (a list or Series); None, NaN or empty strings allowed
     "Label many reports: a DataFrame with the 14 columns of MIMIC's `-chexpert.csv` (float: 1, 0, -1, NaN), indexed like `texts`."
     texts = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
@@ -266,6 +274,7 @@ def label_reports(texts): # report texts (a list or Series); None, NaN or empty 
     df.attrs['empty_reports'] = empty
     return df
 
+# %% ../nbs/02_labeler.ipynb #575bfac3
 def explain(text:str): # one report
     "Which phrase triggered which label and why: one row per mention, in the order they are read (impression first)."
     sec = section_report(text) if isinstance(text, str) else dict(findings='', impression='')
@@ -396,19 +405,21 @@ def naive_label(text:str):
     return lab
 
 # %% ../nbs/02_labeler.ipynb #75c2d60b
-def mesh_reference(openi:pd.DataFrame): # `cxr_nb.demo.read_openi()` output
+def mesh_reference(openi:pd.DataFrame): # `cxr_nb.openi.read_openi()` output
     "0/1 reference labels from the MeSH tags (No Finding by CheXpert's rule)."
-    from cxr_nb.demo import mesh_observations
+    from cxr_nb.openi import mesh_observations
     ref = pd.DataFrame([{o: 1 for o, *_ in mesh_observations(m)} for m in openi.mesh], index=openi.index)
     ref = ref.reindex(columns=list(CHEXPERT_LABELS)).fillna(0).astype(int)
     ref['No Finding'] = (ref[[o for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')]].sum(axis=1) == 0).astype(int)
     return ref
 
+# %% ../nbs/02_labeler.ipynb #265370c1
 def _hits(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive'):
     "(reports x 14) booleans in `CHEXPERT_LABELS` order: the reference's positives and the labeler's (uncertain counted as `uncertain` says)."
     pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
     return (np.stack([ref[o].to_numpy() == 1 for o in CHEXPERT_LABELS], 1), np.stack([pred[o].isin(pos).to_numpy() for o in CHEXPERT_LABELS], 1))
 
+# %% ../nbs/02_labeler.ipynb #8c31dfaa
 def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None):
     "Precision, recall, F1 and support per observation, micro and macro F1 (and macro over the `common` observations) of `pred` against 0/1 `ref`."
     y, p = _hits(pred, ref, uncertain)
@@ -420,6 +431,7 @@ def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', com
     t.attrs.update(micro_f1=2*tp/(2*tp + fp + fn), macro_f1=t.f1.mean(), macro_f1_30=t[t.observation.isin(common)].f1.mean())
     return t
 
+# %% ../nbs/02_labeler.ipynb #4945a6dd
 def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None, n_boot:int=1000, seed:int=0, level:float=0.95):
     "Bootstrap intervals (reports resampled) of the micro, macro and macro (`common`) F1 of `agreement`: a dict of (low, high)."
     y, p = _hits(pred, ref, uncertain)
@@ -463,6 +475,7 @@ def read_report_folder(folder:Path|str): # a folder holding MIMIC-layout report 
     if not rows: raise FileNotFoundError(f"No report files named s<study_id>.txt under {folder}.")
     return pd.DataFrame(rows)
 
+# %% ../nbs/02_labeler.ipynb #f211d40e
 def label_file(inp:Path|str, column:str='report'):
     "Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns."
     inp = Path(inp)
@@ -476,6 +489,7 @@ def label_file(inp:Path|str, column:str='report'):
     out.attrs['empty_reports'] = labels.attrs['empty_reports']
     return out
 
+# %% ../nbs/02_labeler.ipynb #4a954cf7
 def main(argv=None):
     "cxr-label: label radiology reports with the 14 CheXpert observations."
     p = argparse.ArgumentParser(prog='cxr-label', description='Label reports (CSV column or folder of MIMIC .txt files) with 14 CheXpert observations.')

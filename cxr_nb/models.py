@@ -28,6 +28,7 @@ def _weights_enum(name:str):
     cls, member = ARCHITECTURES.loc[name, 'weights'].split('.')
     return getattr(getattr(torchvision.models, cls), member)
 
+# %% ../nbs/05_models.ipynb #078fd2b6
 def weights_file(name:str): return _weights_enum(name).url.rsplit('/', 1)[-1]
 
 # %% ../nbs/05_models.ipynb #76a0e67e
@@ -42,6 +43,7 @@ def find_weights(name:str, weights:str|Path|None=None):
         if (Path(d)/f).exists(): return Path(d)/f
     return None
 
+# %% ../nbs/05_models.ipynb #d6ef4c64
 def _set_module(model:nn.Module, path:str, module:nn.Module):
     *parents, last = path.split('.')
     parent = model
@@ -49,11 +51,13 @@ def _set_module(model:nn.Module, path:str, module:nn.Module):
     if last.isdigit(): parent[int(last)] = module
     else: setattr(parent, last, module)
 
+# %% ../nbs/05_models.ipynb #5948868e
 def _get_module(model:nn.Module, path:str):
     m = model
     for p in path.split('.'): m = m[int(p)] if p.isdigit() else getattr(m, p)
     return m
 
+# %% ../nbs/05_models.ipynb #42a83e4f
 def create_model(name:str, # 'vgg16', 'resnet18', 'resnet50' or 'densenet121'
                  num_classes:int=1, # 1 for a case/control model, 14 for the multi-label one
                  weights:str|Path|None='imagenet', # 'imagenet' (a local file), a path, or None for random initialisation
@@ -85,6 +89,7 @@ def create_model(name:str, # 'vgg16', 'resnet18', 'resnet50' or 'densenet121'
 # %% ../nbs/05_models.ipynb #247e5f7a
 def count_parameters(model:nn.Module): return sum(p.numel() for p in model.parameters())
 
+# %% ../nbs/05_models.ipynb #96ae4428
 def count_flops(model:nn.Module, size:int=224):
     "Floating-point operations of one forward pass on a (1, 3, size, size) image (multiply-add = 2), counted on the meta device."
     from torch.utils.flop_counter import FlopCounterMode
@@ -93,6 +98,7 @@ def count_flops(model:nn.Module, size:int=224):
     with FlopCounterMode(display=False) as fc: m(torch.empty(1, 3, size, size, device='meta'))
     return fc.get_total_flops()
 
+# %% ../nbs/05_models.ipynb #20ee51c6
 def model_table(size:int=224, num_classes:int=14):
     "Parameters and GFLOPs (one image at `size`) of every architecture in the registry."
     rows = []

@@ -55,12 +55,14 @@ def shows_patients(figure:str): # a figure's path relative to the reports folder
     name = Path(figure).name
     return name in ('demo_samples.png', 'report_examples.png') or name.startswith('gradcam_')
 
+# %% ../nbs/12_results.ipynb #9ff4b9d5
 def figure_width(path:Path, max_ratio:float=1.25): # a PNG; the text area's height over its width, less room for the caption
     "The width (percent of the text width) at which a figure fits on one page: 100 unless it is taller than `max_ratio` of its width."
     from PIL import Image
     with Image.open(path) as im: w, h = im.size
     return round(min(100.0, 100*max_ratio*w/h), 1)
 
+# %% ../nbs/12_results.ipynb #2486d870
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None):
     "A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`), numbers rounded, blanks empty."
     import pandas as pd
@@ -73,6 +75,7 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
                                            else str(int(x)) if isinstance(x, float) else str(x))
     return [list(map(str, t.columns))] + [[fmt(x) for x in r] for r in t.itertuples(index=False)]
 
+# %% ../nbs/12_results.ipynb #4ebfc3bb
 def section_status(reports:Path, root:Path|None=None, # the reports folder of a profile, and the repository root
                    publishable:bool=False): # leave out the figures that show patient images (`shows_patients`)
     "Each section with `present` (all its files exist), the files that are missing, its tables ready to print, the figures that exist and those withheld."
@@ -102,6 +105,7 @@ def _cpu_label(hw:dict):
     bf16 = [f for f in hw.get('cpu_features', []) if f in BF16_UNITS]
     return hw.get('cpu', '') + (f" ({', '.join(bf16)})" if bf16 else '')
 
+# %% ../nbs/12_results.ipynb #082ca7b7
 def paper_context(reports:Path, # the reports folder of a profile
                   profile:str, source:str, root:Path|None=None, publishable:bool=False):
     "The dict that `reports/paper.typ` reads."
@@ -131,16 +135,20 @@ def _csv(reports:Path, name:str):
     p = Path(reports)/'tables'/name
     return pd.read_csv(p) if p.exists() else None
 
+# %% ../nbs/12_results.ipynb #cd4abc72
 def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem such as '06_training'
     "The parameters of every recorded execution of `notebook`."
     return [v.get('parameters', {}) for v in prov.get('steps', {}).values() if Path(v.get('notebook', '')).stem == notebook]
 
+# %% ../nbs/12_results.ipynb #769e3211
 def _values(ps, k, fmt=str, sep=' or '):
     vals = sorted({fmt(p[k]) for p in ps if k in p and p[k] is not None}, key=str)
     return sep.join(vals) if vals else None
 
+# %% ../nbs/12_results.ipynb #e508513d
 def _ci(r, col, d=3): return f"{r[col]:.{d}f} [{r[col + '_low']:.{d}f}, {r[col + '_high']:.{d}f}]"
 
+# %% ../nbs/12_results.ipynb #65f96e99
 def paper_text(reports:Path, prov:dict, source:str='demo'):
     "Abstract, methods (paragraphs) and limitations (items) as plain strings, each number read from a table or the provenance."
     reports = Path(reports)

@@ -28,6 +28,7 @@ class Patient:
     tilt: float = 0.0         # rotation in degrees
     anatomy_seed: int = 0     # seeds the vessel tree and lung texture
 
+# %% ../nbs/01a_phantom.ipynb #06ecdfe4
 @dataclass(frozen=True)
 class Finding:
     "One observation to draw: `severity` 0 (subtle) to 1 (obvious); `side` 'left', 'right' or 'bilateral'."
@@ -37,6 +38,7 @@ class Finding:
     location: str = ''        # lobe for opacities: 'lower', 'middle', 'lingula', 'upper' ('' lets the finding choose)
     kind: str = ''            # 'nodule'/'mass' for lesions; 'ett', 'central_line', 'pacemaker', 'sternotomy' for devices
 
+# %% ../nbs/01a_phantom.ipynb #b76e6946
 def random_patient(rng:np.random.Generator):
     "A plausible adult, with patient-to-patient variation in size, heart, inspiration and position."
     sex = 'F' if rng.random() < 0.5 else 'M'
@@ -60,6 +62,7 @@ class Geometry:
     @property
     def ctr(self): return 2*self.heart_a/(2*self.T*0.97)
 
+# %% ../nbs/01a_phantom.ipynb #0eeb1924
 def frontal_geometry(p:Patient, findings=(), view:str='PA'):
     "The anatomy's placement for patient `p`; cardiomegaly, volume loss and large effusions or pneumothoraces move organs."
     f = {x.name: x for x in findings}
@@ -90,12 +93,14 @@ def frontal_geometry(p:Patient, findings=(), view:str='PA'):
 # %% ../nbs/01a_phantom.ipynb #9f8ff09e
 def _smooth(mask, sigma): return ndimage.gaussian_filter(mask.astype(np.float32), sigma) if sigma > 0 else mask.astype(np.float32)
 
+# %% ../nbs/01a_phantom.ipynb #6a9bfd90
 def _blob_field(rng, H, W, cells=10):
     "Smooth random field in [0, 1] (bilinear upsampling of a coarse grid): the texture of patchy opacities."
     g = rng.random((cells, cells)).astype(np.float32)
     im = Image.fromarray(g, mode='F').resize((W, H), Image.BICUBIC)
     return np.asarray(im)
 
+# %% ../nbs/01a_phantom.ipynb #2b082dab
 @functools.lru_cache(maxsize=256)
 def vessel_tree(seed:int):
     "Branching vessel segments (x0, y0, x1, y1, width, upper) fanning out from both hila, in normalised units."
@@ -114,6 +119,7 @@ def vessel_tree(seed:int):
                  upper=elev < -0.4)
     return tuple(segs)
 
+# %% ../nbs/01a_phantom.ipynb #bebc79ab
 class _Grid:
     "Normalised coordinates of every pixel, rotated by the patient's tilt."
     def __init__(self, H, W, tilt=0.0):
@@ -146,8 +152,10 @@ class _Grid:
         else: d.ellipse(box, fill=value)
         return im
 
+# %% ../nbs/01a_phantom.ipynb #c2dfc85e
 def _arr(im): return np.array(im, dtype=np.float32)
 
+# %% ../nbs/01a_phantom.ipynb #bff5925a
 def _dome(g:Geometry, x, side):
     "The hemidiaphragm's upper surface: highest at mid-lung, falling to a deep lateral costophrenic angle."
     top = g.y_dome_r if side < 0 else g.y_dome_l
@@ -155,6 +163,7 @@ def _dome(g:Geometry, x, side):
     k = np.where(u > 0, 1.0, 0.3)
     return top + k*np.minimum(u*u, 1.6)*(g.y_cp - top + 0.01*(side > 0))
 
+# %% ../nbs/01a_phantom.ipynb #6efed772
 def _lung(g:Geometry, G:_Grid, side:int, inset=0.0, apex_drop=0.0):
     "Boolean mask of one lung's outline (side -1: patient's right, on the image's left), before the mediastinum is cut out."
     x, y = G.x, G.y
@@ -163,6 +172,7 @@ def _lung(g:Geometry, G:_Grid, side:int, inset=0.0, apex_drop=0.0):
     sx = side*x
     return (sx > 0.0) & (sx < x_out) & (t > 0) & (y < G.dome(g, side) - inset*0.5)
 
+# %% ../nbs/01a_phantom.ipynb #5275d29b
 def _mediastinum(g:Geometry, G:_Grid):
     "Mask of the mediastinum and heart (with the aortic knob on the patient's left)."
     x, y = G.x, G.y
@@ -180,6 +190,7 @@ LOBES = {   # centre (|x| as a share of T, y) and radii of the lobar regions use
 
 def _sides(f): return (-1, 1) if f.side == 'bilateral' else ((-1,) if f.side == 'right' else (1,))
 
+# %% ../nbs/01a_phantom.ipynb #776417f6
 def _airspace(f, g, G, lungs, rng, density):
     "Consolidation, pneumonia or lung opacity: a patchy lobar opacity with air bronchograms (consolidation, pneumonia)."
     total, mask = np.zeros((G.H, G.W), np.float32), np.zeros((G.H, G.W), bool)
@@ -209,6 +220,7 @@ def _airspace(f, g, G, lungs, rng, density):
         add -= 0.6*density*_arr(br)*np.clip(total, 0, 1)
     return add, mask
 
+# %% ../nbs/01a_phantom.ipynb #a67382cb
 def _effusion(f, g, G, lungs, rng):
     "Pleural fluid: blunts the costophrenic angle, then a meniscus curving up laterally; large ones opacify the base."
     add, mask = np.zeros((G.H, G.W), np.float32), np.zeros((G.H, G.W), bool)
@@ -223,6 +235,7 @@ def _effusion(f, g, G, lungs, rng):
         add += 0.26*(0.35 + 0.65*f.severity)*layer*inside; mask |= fluid & (layer > 0.2) & inside   # small effusions layer thinly
     return add, mask
 
+# %% ../nbs/01a_phantom.ipynb #1ac5902e
 def _pneumothorax(f, g, G, lungs, rng):
     "Air between the lung and the chest wall: a thin visceral pleural line with no lung markings beyond it."
     side = _sides(f)[0]
@@ -234,6 +247,7 @@ def _pneumothorax(f, g, G, lungs, rng):
     line = edge & ndimage.binary_dilation(space, iterations=2)
     return 0.10*line.astype(np.float32) - 0.03*space, space
 
+# %% ../nbs/01a_phantom.ipynb #012533e5
 def _atelectasis(f, g, G, lungs, rng):
     "Plate-like (discoid) atelectasis: a thin, roughly horizontal band above the hemidiaphragm (volume loss is in the geometry)."
     canvas = Image.new('F', (G.W, G.H), 0.0)
@@ -247,6 +261,7 @@ def _atelectasis(f, g, G, lungs, rng):
     band = _arr(canvas)*(lungs['both'] > 0)
     return 0.16*(0.6 + 0.5*f.severity)*_smooth(band, 0.003*G.H), band > 0.5   # the mask before smoothing: thin bands survive at 128 px
 
+# %% ../nbs/01a_phantom.ipynb #2987ab64
 def _edema(f, g, G, lungs, rng):
     "Bilateral perihilar (bat-wing) haze with septal lines at the bases; cephalisation is drawn with the vessels."
     haze = np.zeros((G.H, G.W), np.float32)
@@ -262,6 +277,7 @@ def _edema(f, g, G, lungs, rng):
     add = 0.15*(0.2 + 0.8*f.severity)*haze + (0.02 + 0.05*f.severity)*_arr(kerley)*lungs['both']
     return add, (haze > 0.45) | (_arr(kerley) > 0.5)
 
+# %% ../nbs/01a_phantom.ipynb #946cc0d5
 def _lesion(f, g, G, lungs, rng):
     "A nodule (under 3 cm) or mass: a round opacity somewhere in the lung fields."
     mass = f.kind == 'mass' or (not f.kind and f.severity > 0.8)
@@ -273,6 +289,7 @@ def _lesion(f, g, G, lungs, rng):
     add = 0.22*(0.5 + 0.5*f.severity)*np.clip(1.2 - r2, 0, 1)**0.5
     return add, r2 < 1
 
+# %% ../nbs/01a_phantom.ipynb #2a805ead
 def _pleural_thickening(f, g, G, lungs, rng):
     "Pleural thickening: a smooth band along the lateral chest wall (or an apical cap)."
     mask = np.zeros((G.H, G.W), bool)
@@ -283,6 +300,7 @@ def _pleural_thickening(f, g, G, lungs, rng):
         mask |= rim & (G.y > y0) & (G.y < y0 + 0.15 + 0.2*f.severity)
     return 0.16*_smooth(mask, 0.002*G.H), mask
 
+# %% ../nbs/01a_phantom.ipynb #301587d1
 def _devices(f, g, G, lungs, rng):
     "Support devices: endotracheal tube, central venous line, pacemaker with leads, sternotomy wires."
     kinds = f.kind.split('+') if f.kind else [rng.choice(['ett', 'central_line', 'pacemaker', 'sternotomy'])]
@@ -309,6 +327,7 @@ def _devices(f, g, G, lungs, rng):
     dev = _arr(canvas)
     return (0.12 + 0.43*f.severity)*dev, dev > 0.3     # thin, faint lines when subtle; metal when obvious
 
+# %% ../nbs/01a_phantom.ipynb #c6a9a159
 def _fracture(f, g, G, lungs, rng):
     "A rib fracture: a cortical break across a posterior rib laterally (subtle by nature)."
     side = _sides(f)[0] if f.side != 'bilateral' else int(rng.choice([-1, 1]))
@@ -337,12 +356,14 @@ class Exposure:
     noise: float = 0.012
     blur: float = 1.0
 
+# %% ../nbs/01a_phantom.ipynb #f71e8b22
 def random_exposure(rng, view='PA'):
     "Exposure varies film to film; portable AP films are noisier and flatter."
     ap = view == 'AP'
     return Exposure(gamma=float(rng.uniform(0.85, 1.2)), lo=float(rng.uniform(0.0, 0.05)), hi=float(rng.uniform(0.76, 0.9) + 0.04*ap),
                     noise=float(rng.uniform(0.008, 0.016)*(1.4 if ap else 1.0)), blur=float(rng.uniform(0.7, 1.3)*(1.2 if ap else 1.0)))
 
+# %% ../nbs/01a_phantom.ipynb #4884bdbc
 def render_frontal(patient:Patient, findings=(), size:tuple=(512, 440), view:str='PA',
                    exposure:Exposure|None=None, seed:int=0):
     "Render a frontal (PA or AP) phantom radiograph: (uint8 image, {observation: bool mask})."
@@ -418,6 +439,7 @@ def render_frontal(patient:Patient, findings=(), size:tuple=(512, 440), view:str
     img = np.clip((d - exposure.lo)/(exposure.hi - exposure.lo), 0, 1)**exposure.gamma
     return (img*255 + 0.5).astype(np.uint8), {k: np.asarray(v, bool) for k, v in masks.items()}
 
+# %% ../nbs/01a_phantom.ipynb #be15156f
 def render_lateral(patient:Patient, findings=(), size:tuple=(512, 440), exposure:Exposure|None=None, seed:int=0):
     "A simple lateral film (anterior on the image's left): lungs, heart, spine, sternum, diaphragm; cardiomegaly and effusions show."
     H, W = size
@@ -458,6 +480,7 @@ def outline(img:np.ndarray, masks:dict, colour=(255, 40, 40)):
     for m in masks.values(): rgb[m & ~ndimage.binary_erosion(m)] = colour
     return rgb
 
+# %% ../nbs/01a_phantom.ipynb #d1d75785
 GALLERY = [Finding('Cardiomegaly', 0.6), Finding('Enlarged Cardiomediastinum', 0.7), Finding('Pleural Effusion', 0.25, 'right'),
            Finding('Pleural Effusion', 0.75, 'left'), Finding('Pneumothorax', 0.6, 'right'), Finding('Consolidation', 0.7, 'right', 'middle'),
            Finding('Pneumonia', 0.6, 'left', 'lower'), Finding('Lung Opacity', 0.6, 'right', 'upper'), Finding('Atelectasis', 0.7, 'left'),

@@ -26,6 +26,7 @@ def test_flags(root:Path): # the repository root
     c = configparser.ConfigParser(); c.read(Path(root)/'settings.ini')
     return c['DEFAULT'].get('tst_flags', '').split()
 
+# %% ../nbs/13c_pipeline.ipynb #bf5f691a
 def flag_pattern(flags): # flag names such as ['slow', 'gpu']
     "A regex finding a cell's directive line that names one of `flags` (`#| slow`); None for no flags."
     return re.compile(r'^#\|\s*(' + '|'.join(map(re.escape, flags)) + r')\b', re.M) if flags else None
@@ -72,6 +73,7 @@ def scratch_tmpdir(prefix:str='cxr-'): # the folder's name starts with this
 # %% ../nbs/13c_pipeline.ipynb #f0d9dc0d
 def _resolve(p, root): p = Path(p); return p if p.is_absolute() else root/p
 
+# %% ../nbs/13c_pipeline.ipynb #99b34f69
 def preflight(steps, # the steps about to run
               root:Path, # the repository root
               need_gb:float=1.0): # the profile's disk_gb (0 skips the space check)
@@ -96,6 +98,7 @@ def _match(step:Step, name:str):
     name = Path(name).stem if name.endswith('.ipynb') else name
     return step.name == name or step.notebook.stem == name or step.notebook.stem.split('_')[0] == name
 
+# %% ../nbs/13c_pipeline.ipynb #ad04c948
 def select_steps(steps:list, # all the profile's steps
                  profile:str, # its name, for the message
                  only:str|None=None, # --only
@@ -121,8 +124,11 @@ def up_to_date(step:Step, # a step
 
 # %% ../nbs/13c_pipeline.ipynb #24e7d22f
 class StepFailed(RuntimeError): pass
+
+# %% ../nbs/13c_pipeline.ipynb #1078cd23
 class NotPublishable(RuntimeError): pass
 
+# %% ../nbs/13c_pipeline.ipynb #97047804
 def _failure(err, label, record, out_nb, profile, step):
     "The StepFailed a failing notebook raises: its last error line, where its traceback is, how to resume."
     last = (f"{err.ename}: {err.evalue}" if hasattr(err, 'ename') else f"{type(err).__name__}: {err}").strip().splitlines()
@@ -133,6 +139,7 @@ def _failure(err, label, record, out_nb, profile, step):
 # %% ../nbs/13c_pipeline.ipynb #f49ee0a2
 def _rel(p:Path, root:Path): return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
 
+# %% ../nbs/13c_pipeline.ipynb #77221d39
 def run_step(step:Step, # the step
              runs:Path, # the folder of executed notebooks
              root:Path, # the repository root

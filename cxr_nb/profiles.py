@@ -123,6 +123,7 @@ def context(cfg:dict, # a profile from `load_profile`
 # %% ../nbs/13a_profiles.ipynb #62f0cc54
 def _slug(v): return re.sub(r'[^A-Za-z0-9.-]+', '-', str(v)).strip('-')
 
+# %% ../nbs/13a_profiles.ipynb #fdd9a80f
 def _layers(cfg, s, mvars, where):
     "The parameters one matrix combination of step `s` sets itself, in the order they override each other."
     out = {**((cfg.get('defaults') or {}).get(s['notebook']) or {}), **(s.get('parameters') or {})}
@@ -167,6 +168,7 @@ def _one_of(x, choices, what):
     close = difflib.get_close_matches(str(x), list(map(str, choices)), 1)
     return f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed: {', '.join(map(str, choices))}."
 
+# %% ../nbs/13a_profiles.ipynb #05b0ef95
 def shared_rule(name:str, v): # a parameter name every notebook means the same by, and its value
     "Why `v` is not allowed for parameter `name` (None when it is, or when no shared rule covers `name`)."
     items = v if isinstance(v, (list, tuple)) else [v]

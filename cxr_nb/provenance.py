@@ -57,6 +57,7 @@ def _sources(path:Path):
     cells = json.loads(path.read_text())['cells']
     return [''.join(c['source']) for c in cells if c['cell_type'] == 'code']
 
+# %% ../nbs/00a_provenance.ipynb #c9ebbd66
 def _module_file(name:str, root:Path):
     "The file of dotted module `name` inside the project, or None for a module from elsewhere."
     base = root.joinpath(*name.split('.'))
@@ -64,6 +65,7 @@ def _module_file(name:str, root:Path):
         if f.is_file(): return f
     return None
 
+# %% ../nbs/00a_provenance.ipynb #6c4cde1e
 def library_modules(nb:Path, # a notebook (or a module file)
                     root:Path): # the repository root
     "The project's module files `nb` depends on, directly or through other modules, sorted."
@@ -144,6 +146,7 @@ def read_provenance(path:Path): # a provenance.json
     try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}); delete it to rerun every step.") from None
 
+# %% ../nbs/00a_provenance.ipynb #2f01b6f7
 def write_provenance(path:Path, prov:dict):
     "Write `prov` to `path` atomically (keys sorted, so that two records diff cleanly)."
     with atomic_write(path) as f: json.dump(prov, f, indent=1, sort_keys=True, default=str)

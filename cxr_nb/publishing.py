@@ -37,6 +37,7 @@ def _strip_outputs(outputs:list):
         kept.append(o)
     return kept, images
 
+# %% ../nbs/13b_publishing.ipynb #10cf599a
 def strip_for_publication(nb:Path): # an executed notebook, rewritten in place
     "Remove the image outputs and the outputs of cells tagged `patient-data` from a notebook; return the counts removed."
     book = nbformat.read(nb, as_version=4); images = cells = 0
@@ -60,6 +61,7 @@ def report_texts(data_dir:Path|str): # a dataset folder in MIMIC-CXR-JPG layout 
     "The free text of every report file `files/p*/p*/s*.txt` under `data_dir`, one at a time."
     for f in sorted(Path(data_dir).glob('files/p*/p*/s*.txt')): yield f.read_bytes().decode('utf-8', errors='replace')
 
+# %% ../nbs/13b_publishing.ipynb #2fd93865
 def _output_text(o):
     if o.get('output_type') == 'stream': return o.get('text', '')
     if o.get('output_type') == 'error': return o.get('evalue', '') + '\n' + '\n'.join(o.get('traceback', []))
@@ -82,6 +84,7 @@ def _places(runs_dir:Path, also, n:int):
             if f.is_file() and f.suffix in ('.csv', '.json', '.md', '.tex', '.txt'): scan(str(f), None, f.read_text(errors='replace'))
     return rows, found
 
+# %% ../nbs/13b_publishing.ipynb #2e516ba9
 def audit_publishable(runs_dir:Path|str, # the folder of executed notebooks
                       texts, # the dataset's report texts (an iterable, e.g. `report_texts(data_dir)`)
                       also=(), # further files or folders to read (tables, the paper's context)

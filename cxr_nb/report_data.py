@@ -37,6 +37,7 @@ def format_report(findings:str, impression:str):
     return (f"FINDINGS: {findings or 'Not stated.'}\nIMPRESSION: {impression or 'Not stated.'}\n"
             f"RECOMMENDATIONS: {' '.join(recs) or 'None.'}")
 
+# %% ../nbs/09_report_data.ipynb #f6f5c9c4
 def parse_report(text:str):
     "The three sections of a generated report as a dict (a missing section is empty)."
     out = dict(findings='', impression='', recommendations='')
@@ -93,6 +94,7 @@ class ReportDataset:
         r = self.pairs.iloc[i]
         return dict(image=self.image(i), prompt=self.prompt, report=r.report, study_id=int(r.study_id))
 
+# %% ../nbs/09_report_data.ipynb #56b83b46
 class ReportCollator:
     """Tokenises a batch through the `MllamaProcessor`: chat text with the image token, pixel values and the cross-attention
     mask as the processor makes them, and labels equal to the input ids with the prompt and the padding set to -100, so
@@ -127,6 +129,7 @@ class ReportCollator:
             enc['labels'] = labels
         return enc
 
+# %% ../nbs/09_report_data.ipynb #cbd90c95
 def token_lengths(pairs:pd.DataFrame, tokenizer, prompt:str='radiographer'):
     "Tokens per study of the whole chat text (prompt and report), to choose `max_length` before training."
     texts = [format_chat(PROMPTS[prompt], r) for r in pairs.report]

@@ -29,6 +29,7 @@ def r2gen_clean(report:str):
     tokens = [clean(s) for s in sents if clean(s) != '']
     return ' . '.join(tokens) + ' .' if tokens else ''
 
+# %% ../nbs/11_report_evaluation.ipynb #00952fe7
 _SCORERS = {}
 
 def _scorers(meteor:bool=True):
@@ -45,6 +46,7 @@ def _scorers(meteor:bool=True):
         out.append(_SCORERS['meteor'])
     return out
 
+# %% ../nbs/11_report_evaluation.ipynb #412d7929
 def language_scores(refs, hyps, meteor:bool=True):
     "Corpus BLEU-1..4, ROUGE-L, CIDEr (and METEOR when `java` is on the PATH) of normalised hypotheses against references."
     gts = {i: [r2gen_clean(r) or '.'] for i, r in enumerate(refs)}
@@ -56,6 +58,7 @@ def language_scores(refs, hyps, meteor:bool=True):
     if 'meteor' not in out: out['meteor'] = np.nan
     return out
 
+# %% ../nbs/11_report_evaluation.ipynb #a1248e93
 def language_table(refs, hyps, groups, n_boot:int=200, seed:int=0):
     "Language metrics with 95% CIs from resampling studies (each resample rescored: BLEU and CIDEr are corpus-level)."
     point = language_scores(refs, hyps)
@@ -80,11 +83,12 @@ def positives(labels:pd.DataFrame, uncertain:str='negative'):
     v = labels[list(CHEXPERT_LABELS)]
     return (v == 1) | ((v == -1) & (uncertain == 'positive'))
 
+# %% ../nbs/11_report_evaluation.ipynb #8b4f03e4
 def clinical_table(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, groups, n_boot:int=1000, seed:int=0):
     """Precision, recall and F1 of the generated reports' observations against the references', per observation and as
     micro/macro averages over the 14 and over the 5 competition observations, with uncertain as negative and as positive;
     95% CIs from resampling studies. Labeler-based: a proxy for CheXbert F1, not the same number."""
-    from cxr_nb.evaluation import patient_weights
+    from cxr_nb.metrics import patient_weights
     W = patient_weights(np.asarray(groups), n_boot, seed)
     rows = []
     for unc in ('negative', 'positive'):
@@ -124,6 +128,7 @@ def hallucinations(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, cnn_calls:p
         out['n_contradicts_cnn'] = contra.sum(1)
     return out
 
+# %% ../nbs/11_report_evaluation.ipynb #69bc03a2
 def hallucination_rates(audit:pd.DataFrame):
     "Per observation and overall: share of reports hallucinating it, omitting it, and (with CNN calls) contradicting the CNN."
     obs = [o for o in CHEXPERT_LABELS if o != 'No Finding']
@@ -177,6 +182,7 @@ class CheXbert:
         out = out.replace({0: np.nan, 2: 0.0, 3: -1.0})           # CheXbert's classes: 0 blank, 1 positive, 2 negative, 3 uncertain
         return out[list(CHEXPERT_LABELS)]
 
+# %% ../nbs/11_report_evaluation.ipynb #abb37062
 def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id, generated, reference
                        cnn_calls:pd.DataFrame|None=None, n_boot:int=1000, n_boot_language:int=200, seed:int=0,
                        labeler=None, # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are on disk)
@@ -201,6 +207,7 @@ def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id
     audit = pd.concat([g[['study_id']].reset_index(drop=True), hallucinations(ref_l, gen_l, calls)], axis=1)
     return dict(language=lang, clinical=clin, audit=audit, rates=hallucination_rates(audit), empty=empty, no_sections=no_sections, n=len(g))
 
+# %% ../nbs/11_report_evaluation.ipynb #4080af9f
 def summary_row(name:str, res:dict):
     "One row of the comparison table: every language metric with its CI, micro/macro F1 over 14 and 5 (both uncertain policies), hallucination rates."
     row = dict(system=name, reports=res['n'], empty=res['empty'], without_sections=res['no_sections'])

@@ -44,6 +44,7 @@ def _notebook_files(path:str|None, flags:str, flagged:bool):
     if flagged: files = [f for f in files if f.name in flagged_notebooks(nbs, flags.split())]
     return [f.absolute() for f in files if not f.name.startswith('.')]
 
+# %% ../nbs/13f_testing.ipynb #1bfe5e6b
 def nbtest_main(argv=None):
     "cxr-test: the notebooks' tests, with a closing `N passed, N failed` line."
     p = argparse.ArgumentParser(prog='cxr-test', description='Run the notebooks as tests and count them.')

@@ -49,6 +49,7 @@ class TrainConfig:
         from cxr_nb.core import check_pathology
         check_pathology(self.pathology)
 
+# %% ../nbs/06_training.ipynb #ed810936
 def masked_bce(logits, targets, masks, pos_weight=None):
     "Binary cross-entropy averaged over the labels that count (masked ones, from U-Ignore or masked blanks, are left out)."
     loss = nn.functional.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=pos_weight, reduction='none')
@@ -61,11 +62,13 @@ def _rng_state(ds):
     return dict(torch=torch.get_rng_state(), numpy=[kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(gauss)],
                 augment=ds.generator.get_state())
 
+# %% ../nbs/06_training.ipynb #6849a785
 def _set_rng_state(state, ds):
     kind, keys, pos, has_gauss, gauss = state['numpy']
     torch.set_rng_state(state['torch']); np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
     ds.generator.set_state(state['augment'])
 
+# %% ../nbs/06_training.ipynb #6fe5ac33
 def dataset_id(train_ds, val_ds):
     "16 hex digits naming the training and validation images and targets: a checkpoint is resumed only on the same data."
     import hashlib
@@ -74,6 +77,7 @@ def dataset_id(train_ds, val_ds):
         h.update('\n'.join(ds.frame.dicom_id.astype(str)).encode()); h.update(ds.targets.numpy().tobytes()); h.update(ds.masks.numpy().tobytes())
     return h.hexdigest()[:16]
 
+# %% ../nbs/06_training.ipynb #5ea2d499
 def save_checkpoint(obj, path:Path|str):
     "`torch.save` atomically; a failed write (a full disk, most often) raises an error naming the file and the space left."
     import shutil
@@ -85,6 +89,7 @@ def save_checkpoint(obj, path:Path|str):
         raise OSError(f"could not write the checkpoint {path} ({e}); {free/2**30:.2f} GiB are free on its disk. "
                       "Free some space or give the run another folder.") from e
 
+# %% ../nbs/06_training.ipynb #90f71399
 def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.images.CXRDataset) and the run folder
         stop_after:int|None=None, # stop after this many epochs in this call (tests use it to simulate a killed run)
         restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh (True) or raise (False)
@@ -176,6 +181,7 @@ def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.imag
                            "training diverged: lower the learning rate (--lr) or check the labels.")
     return pd.DataFrame(history)
 
+# %% ../nbs/06_training.ipynb #43a7a410
 @torch.no_grad()
 def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     "Validation loss (over all processes) and the macro ROC-AUC over the labels with both classes present."
@@ -191,6 +197,7 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     aucs = [roc_auc_score(y[m[:, j], j], z[m[:, j], j]) for j in range(y.shape[1]) if len(set(y[m[:, j], j])) == 2]
     return total/max(n, 1), float(np.mean(aucs)) if aucs else math.nan
 
+# %% ../nbs/06_training.ipynb #2bcaec46
 def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
                     micro_batch:int|None=-1, # images per forward pass (-1: 16 when compiled on a CPU, else whole batches; None: whole batches)
                     fold_batch_norm:bool=True): # fold batch norms into the convolutions before them
@@ -223,6 +230,7 @@ def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
     def prep(x): x = rt.batch(x); return x.to(dtype) if dtype is not None else x
     return run, prep
 
+# %% ../nbs/06_training.ipynb #4951b952
 @torch.inference_mode()
 def predict(model, ds, batch_size:int=64, precision:str='auto', compile:bool=False):
     "Probabilities for every image of `ds`, with its ids and targets: one row per image, `prob_<label>` and `target_<label>` columns."
@@ -240,6 +248,7 @@ def run_folder(runs_dir:Path|str, arch:str, pathology:str='all'):
     "The folder a run is written to: `<runs_dir>/<arch>-<pathology>` with spaces as underscores (`resnet18-Pleural_Effusion`)."
     return Path(runs_dir)/f"{arch}-{pathology.replace(' ', '_')}"
 
+# %% ../nbs/06_training.ipynb #9ecf86c7
 def load_manifest(root:Path|str|None, # the data folder (MIMIC-CXR-JPG layout)
                   manifest_dir:Path|str|None=None, # 03_curation's output folder; None: curate here from `root`
                   views=('PA',)):
@@ -251,6 +260,7 @@ def load_manifest(root:Path|str|None, # the data folder (MIMIC-CXR-JPG layout)
         return pd.read_parquet(f)
     return build_mimic_manifest(root, views=as_views(views), reports=False)[0]
 
+# %% ../nbs/06_training.ipynb #e00e4e9f
 def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
     "Train (augmented), validation and test datasets: the whole manifest for 'all', the case/control cohort for one pathology."
     from cxr_nb.curation import case_control
@@ -263,11 +273,12 @@ def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
         if len(ds) == 0: raise ValueError(f"{cfg.pathology}: the {name} split has no readable images; the manifest or cohort is too small to train on.")
     return out
 
+# %% ../nbs/06_training.ipynb #1b9de3a1
 def finish_run(run:Path|str, cfg:TrainConfig, train_ds, val_ds, test_ds, cache, n_boot:int=200):
-    """After `fit`: the best checkpoint's predictions on validation and test, their metrics (cxr_nb.evaluation, with
+    """After `fit`: the best checkpoint's predictions on validation and test, their metrics (cxr_nb.metrics, with
     bootstrap CIs over patients), the images the cache could not read, and `run.json` with throughput and model size."""
     from cxr_nb.models import create_model, count_parameters, count_flops
-    from cxr_nb.evaluation import evaluate
+    from cxr_nb.metrics import evaluate
     run = Path(run)
     model = create_model(cfg.arch, train_ds.targets.shape[1], weights=None)
     model.load_state_dict(torch.load(run/'best.pt', weights_only=True))

@@ -81,6 +81,7 @@ def _copy_project(root:Path, work:Path):
         (work/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/f, work/f)
     (work/'.cxr-scratch').write_text(f'a scratch copy of {root}, made by cxr-reproduce\n')
 
+# %% ../nbs/13d_verify.ipynb #9291977f
 def run_in_copy(profile:str, # profile name or YAML path
                 workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
                 data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print, disk_gb:float|None=None):

@@ -40,6 +40,7 @@ def train_tokenizer(texts, vocab_size:int=2048):
                                    pad_token='<|finetune_right_pad_id|>', padding_side='right')
     return fast
 
+# %% ../nbs/10_report_generation.ipynb #f16c0a41
 @dataclass
 class TinyConfig:
     "A CPU-sized `MllamaForConditionalGeneration`: every hidden size a multiple of 64 so that NF4 quantisation works on CPU."
@@ -55,6 +56,7 @@ class TinyConfig:
     max_positions: int = 1024
     cross_attention_gate: float = 1.0   # tanh(1) = 0.76: open, as in a pretrained model; zero-initialised gates stayed shut (|tanh| < 0.005 after 3 epochs)
 
+# %% ../nbs/10_report_generation.ipynb #2f7d332c
 def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     "A randomly initialised tiny `MllamaForConditionalGeneration` and its `MllamaProcessor`, wired to `tokenizer`."
     from transformers import MllamaConfig, MllamaForConditionalGeneration, MllamaProcessor, MllamaImageProcessor
@@ -78,18 +80,21 @@ def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     processor = MllamaProcessor(image_processor=image_processor, tokenizer=tokenizer)
     return model, processor
 
+# %% ../nbs/10_report_generation.ipynb #8502dce6
 def save_base(model, processor, path:Path|str):
     "Save a model and its processor as Hugging Face does for the real checkpoint (config.json, safetensors, tokenizer, processor)."
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(path, safe_serialization=True); processor.save_pretrained(path)
     return path
 
+# %% ../nbs/10_report_generation.ipynb #78e57587
 def image_inputs(processor, ds):
     "Every image of a `ReportDataset` through the processor once: the vision tower's pixel values, aspect-ratio ids and mask."
     from PIL import Image
     enc = processor.image_processor(images=[[Image.fromarray(ds.image(i)).convert('RGB')] for i in range(len(ds))], return_tensors='pt')
     return {k: enc[k] for k in ('pixel_values', 'aspect_ratio_ids', 'aspect_ratio_mask')}
 
+# %% ../nbs/10_report_generation.ipynb #a66e7e9d
 def image_features(model, inputs:dict, idx, pool:str='max'):
     "The image tokens the language model cross-attends to (vision tower, then projector), pooled ('max' or 'mean'): (len(idx), text hidden size)."
     if pool not in ('max', 'mean'): raise ValueError(f"pool={pool!r}: use 'max' or 'mean'.")
@@ -97,10 +102,12 @@ def image_features(model, inputs:dict, idx, pool:str='max'):
     v = m.multi_modal_projector(m.vision_model(**{k: t[idx] for k, t in inputs.items()}).last_hidden_state)
     return v.amax(dim=(1, 2, 3)) if pool == 'max' else v.mean(dim=(1, 2, 3))
 
+# %% ../nbs/10_report_generation.ipynb #4f962228
 def _label_targets(pairs:pd.DataFrame, labels):
     v = pairs[list(labels)].to_numpy(float)
     return torch.tensor(np.nan_to_num(v) == 1, dtype=torch.float32), torch.tensor(v != -1)   # -1 (uncertain) is left out
 
+# %% ../nbs/10_report_generation.ipynb #431faca9
 def pretrain_vision(model, processor, train_ds, val_ds, # ReportDatasets: images and the pairs' labels
                     labels=None, # observations to learn (default: the 14 CheXpert labels)
                     epochs:int=40, lr:float=2e-3, batch_size:int=32, weight_decay:float=0.05, seed:int=0,
@@ -202,6 +209,7 @@ class ReportTrainConfig:
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
 
+# %% ../nbs/10_report_generation.ipynb #d4e3fd73
 def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
     "LoRA adapters on the language model's attention and MLP projections (k-bit preparation and gradient checkpointing first when quantised)."
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
@@ -210,11 +218,13 @@ def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
     lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=LORA_TARGETS, bias='none')
     return get_peft_model(model, lora)
 
+# %% ../nbs/10_report_generation.ipynb #2f22c2e5
 def planned_steps(n_train:int, cfg:ReportTrainConfig, processes:int=1):
     "Optimizer steps the schedule makes: `epochs` over the data, capped at `max_steps` (the study: 2 epochs, at most 200)."
     per_epoch = math.ceil(n_train/(cfg.batch_size*cfg.accumulate*processes))
     return max(1, min(cfg.max_steps, math.ceil(cfg.epochs*per_epoch)))
 
+# %% ../nbs/10_report_generation.ipynb #6f810a21
 def _run_id(cfg:ReportTrainConfig, train_ds, model):
     "What a checkpoint in `out` must have been made with to be resumed: the configuration, the training pairs, the model's shape."
     import hashlib
@@ -222,6 +232,7 @@ def _run_id(cfg:ReportTrainConfig, train_ds, model):
     return dict(config=asdict(cfg), pairs=len(train_ds), data=h.hexdigest()[:16], prompt=train_ds.prompt,
                 parameters=sum(p.numel() for p in model.parameters()))
 
+# %% ../nbs/10_report_generation.ipynb #35c6f53e
 def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None,
              restart_if_changed:bool=False): # checkpoints in `out` made otherwise: start afresh (True) or raise (False)
     """Train with the Hugging Face `Trainer` (so `accelerate launch` runs it on several GPUs, with the DDP, FSDP or DeepSpeed
@@ -261,6 +272,7 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     with atomic_path(out/'history.csv') as p: hist.to_csv(p, index=False)
     return hist
 
+# %% ../nbs/10_report_generation.ipynb #8a7afd84
 @torch.inference_mode()
 def generate_reports(model, processor, ds, # a ReportDataset
                      batch_size:int=8, max_new_tokens:int=256, num_beams:int=1, repetition_penalty:float=1.1, progress:bool=False):
@@ -373,6 +385,7 @@ def report_logprob(model, collator, items):
     keep[torch.arange(len(keep)), keep.shape[1] - 1 - keep.flip(1).int().argmax(1)] = False     # the eot token
     return (logp*keep).sum(1).cpu().numpy()
 
+# %% ../nbs/10_report_generation.ipynb #49b8dfcf
 def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 14 labels (test pairs)
                   sentences:dict|None=None, # observation -> (absent, present) sentence; default PROBE_SENTENCES
                   batch_size:int=8, max_length:int=512):
@@ -427,10 +440,12 @@ def template_report(positives):
     impression = ', '.join(o.lower() for o in found if o != 'Support Devices')
     return f"FINDINGS: {body}\nIMPRESSION: {impression[0].upper() + impression[1:]}.\nRECOMMENDATIONS: None."
 
+# %% ../nbs/10_report_generation.ipynb #4e6a1774
 def baseline_constant(pairs:pd.DataFrame):
     "The constant normal report for every study: what a metric that rewards fluent boilerplate gives for nothing."
     return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=NORMAL_REPORT, reference=pairs.report.to_numpy())
 
+# %% ../nbs/10_report_generation.ipynb #ed2fc670
 def baseline_template(pairs:pd.DataFrame, pred:pd.DataFrame, thresholds:pd.Series):
     "Template reports from a CNN's test predictions called at its validation thresholds (one image per study, as the pairs)."
     p = pred.set_index('dicom_id').reindex(pairs.dicom_id)
@@ -441,6 +456,7 @@ def baseline_template(pairs:pd.DataFrame, pred:pd.DataFrame, thresholds:pd.Serie
     calls = [[l for l in labels if r[f'prob_{l}'] >= thresholds.get(l, 0.5)] for _, r in p.iterrows()]
     return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=[template_report(c) for c in calls], reference=pairs.report.to_numpy())
 
+# %% ../nbs/10_report_generation.ipynb #7772ac3a
 @torch.inference_mode()
 def cnn_embeddings(model, images:np.ndarray, batch_size:int=64):
     "The CNN's penultimate features (its last layer's input) for uint8 images (N, H, W), L2-normalised."
@@ -456,6 +472,7 @@ def cnn_embeddings(model, images:np.ndarray, batch_size:int=64):
     f = torch.cat(feats)
     return torch.nn.functional.normalize(f.flatten(1), dim=1).numpy()
 
+# %% ../nbs/10_report_generation.ipynb #85e42e90
 def baseline_retrieval(train:pd.DataFrame, test:pd.DataFrame, train_emb:np.ndarray, test_emb:np.ndarray):
     "For each test study, the report of the training study whose image is nearest in the CNN's embedding space (cosine)."
     nearest = (test_emb @ train_emb.T).argmax(1)

@@ -46,3 +46,25 @@ def set_profile(project:Path, name:str, change):
     path = Path(project)/'configs'/f'{name}.yaml'
     cfg = yaml.safe_load(path.read_text()); change(cfg); path.write_text(yaml.safe_dump(cfg))
     return cfg
+
+
+def trained_runs(archs=('resnet18',), # architectures
+                 pathologies=('all',), # 'all' (multi-label) and/or observations (case/control)
+                 studies:int=100, image_px:int=96, # the generated demo: studies, image height
+                 size:int=64, epochs:int=2, n_boot:int=50, seed:int=0):
+    """A small demo dataset and runs trained on it with `cxr_nb.training`, as 06_training writes them:
+    (data folder, runs folder), both fresh temporary folders. For the tests of the notebooks that read runs."""
+    import tempfile
+    from cxr_nb.demo import write_demo
+    from cxr_nb.images import build_cache
+    from cxr_nb.training import TrainConfig, load_manifest, make_datasets, fit, finish_run, run_folder
+    data = Path(tempfile.mkdtemp())/'demo'; write_demo(data, studies, image_px, seed=seed, progress=False, jobs=1, n_dicom=0)
+    runs = Path(tempfile.mkdtemp()); man = load_manifest(data, views=['PA', 'AP'])
+    cache = build_cache(man, data, size, progress=False)
+    for arch in archs:
+        for p in pathologies:
+            cfg = TrainConfig(arch=arch, pathology=p, size=size, epochs=epochs, batch_size=16, accumulate=1, lr=1e-3, weights=None,
+                              seed=seed)
+            ds = make_datasets(cfg, man, cache); fit(cfg, *ds[:2], run_folder(runs, arch, p), progress=False)
+            finish_run(run_folder(runs, arch, p), cfg, *ds, cache, n_boot=n_boot)
+    return str(data), str(runs)
