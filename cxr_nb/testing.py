@@ -21,7 +21,17 @@ def flagged_notebooks(nbs:Path, # the notebooks folder
     return sorted(f.name for f in nbs.glob('*.ipynb') if pat and
                   any(pat.search(''.join(c['source'])) for c in json.loads(f.read_text())['cells'] if c['cell_type'] == 'code'))
 
-# %% ../nbs/13f_testing.ipynb #983d5699
+# %% ../nbs/13f_testing.ipynb #49861dc2
+def _test_one(fn:Path, **kwargs):
+    "nbdev's `test_nb` on one notebook, with a line when it is done (the worker processes print as they finish)."
+    import tempfile
+    from nbdev.test import test_nb
+    tempfile.tempdir = None          # a forked worker inherits the parent's cached temporary folder: read $TMPDIR again
+    ok, secs = test_nb(fn, **kwargs)
+    print(f"{'passed' if ok else 'FAILED'}: {Path(fn).name} in {secs:.0f} s", flush=True)
+    return ok, secs
+
+# %% ../nbs/13f_testing.ipynb #40cce9e1
 def test_notebooks(files:list, # notebook paths
                    flags:str='', # test flags to run as well (space separated)
                    n_workers:int=2, # notebooks at a time
@@ -29,14 +39,13 @@ def test_notebooks(files:list, # notebook paths
     "Run each notebook's tests with nbdev's `test_nb`; return {notebook path: (passed, seconds)}."
     from fastcore.parallel import parallel
     from nbdev.config import get_config
-    from nbdev.test import test_nb
     cfg = get_config()
-    for f in files: log(f'Starting {f}')
-    results = parallel(test_nb, files, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), n_workers=n_workers,
-                       basepath=cfg.config_path, pause=0.01, do_print=False)
+    log(f'testing {len(files)} notebooks, {n_workers or 1} at a time')
+    results = parallel(_test_one, files, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), n_workers=n_workers,
+                       basepath=cfg.config_path, pause=0.01)
     return dict(zip(files, results))
 
-# %% ../nbs/13f_testing.ipynb #ccbd2f93
+# %% ../nbs/13f_testing.ipynb #ce1b593f
 def _notebook_files(path:str|None, flags:str, flagged:bool):
     "The notebooks to test: `path` (a notebook or glob under nbs/, default all), only flagged ones with `flagged`."
     nbs = project_root()/'nbs'
@@ -44,7 +53,7 @@ def _notebook_files(path:str|None, flags:str, flagged:bool):
     if flagged: files = [f for f in files if f.name in flagged_notebooks(nbs, flags.split())]
     return [f.absolute() for f in files if not f.name.startswith('.')]
 
-# %% ../nbs/13f_testing.ipynb #1bfe5e6b
+# %% ../nbs/13f_testing.ipynb #6bdefa73
 def nbtest_main(argv=None):
     "cxr-test: the notebooks' tests, with a closing `N passed, N failed` line."
     p = argparse.ArgumentParser(prog='cxr-test', description='Run the notebooks as tests and count them.')
@@ -59,7 +68,6 @@ def nbtest_main(argv=None):
     # the tests make their scratch datasets, runs and checkpoints with tempfile: all of it goes to one folder, removed at
     # the end, so that a test run leaves nothing behind (it once left 0.6 GB in /tmp per run, which filled a CI disk)
     with scratch_tmpdir('cxr-test-') as tmp: res = test_notebooks(files, a.flags, a.n_workers)
-    for f, (ok, s) in sorted(res.items(), key=lambda r: -r[1][1]): print(f"{'ok    ' if ok else 'FAILED'} {f.name}: {s:.0f} s")
     failed = [f.name for f, (ok, _) in res.items() if not ok]
     if failed: print('failed:', ', '.join(failed))
     print(f"temporary files of the tests: {tmp['used']/2**20:.0f} MB in {tmp['path']}, removed; {time.time() - t0:.0f} s")
