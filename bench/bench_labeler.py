@@ -3,7 +3,8 @@ import time
 
 def run(n=227_827, target=5000.0):
     from cxr_nb.openi import read_openi
-    from cxr_nb.labeler import label_report, naive_label
+    from cxr_nb.labeler import label_report
+    from cxr_nb.labeler_validation import naive_label
     o = read_openi()
     base = ('FINDINGS: ' + o.findings + '\nIMPRESSION: ' + o.impression).tolist()
     texts = (base*(n//len(base) + 1))[:n]

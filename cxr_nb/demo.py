@@ -15,7 +15,8 @@ from PIL import Image
 
 from .core import CHEXPERT_LABELS, atomic_write, encode_mask, decode_mask
 from .openi import read_openi, mesh_observations, _SEVERITY, _LOCATION
-from .phantom import Finding, random_patient, random_exposure, render_frontal, render_lateral
+from .anatomy import Finding, random_patient
+from .phantom import random_exposure, render_frontal, render_lateral
 
 # %% auto #0
 __all__ = ['MENTIONS', 'VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN',

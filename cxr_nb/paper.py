@@ -20,7 +20,7 @@ SECTIONS = [
     dict(key='dataset', title='Dataset and cohorts', files=['tables/dataset.csv', 'tables/cohorts.csv'], notebook='03_curation',
          figures=[('figures/demo_samples.png', 'Random demo images (phantoms, not patients) with the positive labels of their reports.')]),
     dict(key='labeler', title='Report labeler against Open-i MeSH tags (held-out reports, uncertain as positive)', files=['tables/labeler_vs_mesh.csv'],
-         notebook='02_labeler', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
+         notebook='02b_labeler_validation', where={'part': 'held-out', 'uncertain_as': 'positive'}, drop=['part', 'uncertain_as']),
     dict(key='cnn', title='CNN comparison (test split; macro over the 14 labels; F1 and accuracy at thresholds from validation)',
          files=['tables/cnn_comparison.csv'], notebook='08_cnn_comparison',
          keep={'architecture': 'architecture', 'roc_auc': 'ROC-AUC', 'roc_auc_low': 'CI low', 'roc_auc_high': 'CI high', 'f1': 'F1',
