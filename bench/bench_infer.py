@@ -9,7 +9,7 @@ import statistics, time
 def run(batch=64, size=224, rounds=7, target=6.0):
     import torch
     from cxr_nb.models import create_model
-    from cxr_nb.training import inference_model
+    from cxr_nb.inference import inference_model
     torch.manual_seed(0)
     x = torch.randn(batch, 3, size, size)
     plain = create_model('resnet18', 14, weights=None).eval()

@@ -35,21 +35,29 @@ class Finding:
     severity: float = 0.5
     side: str = 'right'
     location: str = ''        # lobe for opacities: 'lower', 'middle', 'lingula', 'upper' ('' lets the finding choose)
-    kind: str = ''            # 'nodule'/'mass' for lesions; 'ett', 'central_line', 'pacemaker', 'sternotomy' for devices
+    # 'nodule'/'mass' for lesions; 'ett', 'central_line', 'pacemaker', 'sternotomy' for devices
+    kind: str = ''
 
 # %% ../nbs/01a_anatomy.ipynb #b76e6946
 def random_patient(rng:np.random.Generator):
     "A plausible adult, with patient-to-patient variation in size, heart, inspiration and position."
     sex = 'F' if rng.random() < 0.5 else 'M'
-    return Patient(sex=sex, age=int(rng.integers(20, 91)), habitus=float(rng.uniform(0.88, 1.1)*(0.97 if sex == 'F' else 1.0)),
-                   ctr=float(rng.uniform(0.36, 0.52)), inspiration=float(rng.uniform(0.9, 1.05)),
-                   dome_gap=float(rng.uniform(0.035, 0.06)), tilt=float(rng.normal(0, 1.0)),
-                   anatomy_seed=int(rng.integers(2**31)))
+    return Patient(
+        sex=sex,
+        age=int(rng.integers(20, 91)),
+        habitus=float(rng.uniform(0.88, 1.1) * (0.97 if sex == 'F' else 1.0)),
+        ctr=float(rng.uniform(0.36, 0.52)),
+        inspiration=float(rng.uniform(0.9, 1.05)),
+        dome_gap=float(rng.uniform(0.035, 0.06)),
+        tilt=float(rng.normal(0, 1.0)),
+        anatomy_seed=int(rng.integers(2**31)),
+    )
 
 # %% ../nbs/01a_anatomy.ipynb #905217cd
 @dataclass
 class Geometry:
-    "Where the anatomy lies in a frontal image. Units: image height; x = 0 at the midline, patient's right on the image's left."
+    """Where the anatomy lies in a frontal image. Units: image height; x = 0 at the midline, patient's right on the
+    image's left."""
     T: float                  # half thoracic width at the costophrenic angles
     y_apex: float; y_cp: float
     y_dome_r: float; y_dome_l: float
@@ -63,7 +71,8 @@ class Geometry:
 
 # %% ../nbs/01a_anatomy.ipynb #0eeb1924
 def frontal_geometry(p:Patient, findings=(), view:str='PA'):
-    "The anatomy's placement for patient `p`; cardiomegaly, volume loss and large effusions or pneumothoraces move organs."
+    """The anatomy's placement for patient `p`; cardiomegaly, volume loss and large effusions or pneumothoraces move
+    organs."""
     f = {x.name: x for x in findings}
     T = 0.33*p.habitus
     insp = p.inspiration*(0.93 if view == 'AP' else 1.0)        # portable AP films: shallower inspiration
@@ -90,7 +99,8 @@ def frontal_geometry(p:Patient, findings=(), view:str='PA'):
                     heart_x=a/3 + shift, heart_y=min(y_dome_r, y_dome_l) - 0.015, med_w=med_w, shift=shift)
 
 # %% ../nbs/01a_anatomy.ipynb #9f8ff09e
-def _smooth(mask, sigma): return ndimage.gaussian_filter(mask.astype(np.float32), sigma) if sigma > 0 else mask.astype(np.float32)
+def _smooth(mask, sigma):
+    return ndimage.gaussian_filter(mask.astype(np.float32), sigma) if sigma > 0 else mask.astype(np.float32)
 
 # %% ../nbs/01a_anatomy.ipynb #6a9bfd90
 def _blob_field(rng, H, W, cells=10):
@@ -164,7 +174,8 @@ def _dome(g:Geometry, x, side):
 
 # %% ../nbs/01a_anatomy.ipynb #6efed772
 def _lung(g:Geometry, G:_Grid, side:int, inset=0.0, apex_drop=0.0):
-    "Boolean mask of one lung's outline (side -1: patient's right, on the image's left), before the mediastinum is cut out."
+    """Boolean mask of one lung's outline (side -1: patient's right, on the image's left), before the mediastinum is
+    cut out."""
     x, y = G.x, G.y
     t = np.clip((y - g.y_apex - apex_drop)/(g.y_cp - g.y_apex), 0, 1)
     x_out = g.T*(0.22 + 0.78*np.sqrt(t)) - inset

@@ -25,17 +25,25 @@ NORMAL_REPORT = ("FINDINGS: The lungs are clear. The cardiomediastinal silhouett
 
 # one sentence per observation for the template baseline (worded so that cxr_nb.labeler reads each back as positive)
 TEMPLATE_SENTENCES = {
-    'Enlarged Cardiomediastinum': 'The cardiomediastinal silhouette is enlarged.', 'Cardiomegaly': 'There is cardiomegaly.',
-    'Lung Lesion': 'There is a pulmonary nodule.', 'Lung Opacity': 'There is an opacity in the lung.', 'Edema': 'There is pulmonary edema.',
-    'Consolidation': 'There is consolidation.', 'Pneumonia': 'Findings suggest pneumonia.', 'Atelectasis': 'There is atelectasis.',
-    'Pneumothorax': 'There is a pneumothorax.', 'Pleural Effusion': 'There is a pleural effusion.', 'Pleural Other': 'There is pleural thickening.',
+    'Enlarged Cardiomediastinum': 'The cardiomediastinal silhouette is enlarged.',
+                      'Cardiomegaly': 'There is cardiomegaly.',
+    'Lung Lesion': 'There is a pulmonary nodule.', 'Lung Opacity': 'There is an opacity in the lung.',
+                      'Edema': 'There is pulmonary edema.',
+    'Consolidation': 'There is consolidation.', 'Pneumonia': 'Findings suggest pneumonia.',
+                      'Atelectasis': 'There is atelectasis.',
+    'Pneumothorax': 'There is a pneumothorax.', 'Pleural Effusion': 'There is a pleural effusion.',
+                      'Pleural Other': 'There is pleural thickening.',
     'Fracture': 'There is a rib fracture.', 'Support Devices': 'A support device is in place.'}
 
 def template_report(positives):
     "A report stating exactly the observations in `positives` (the normal report when there are none besides devices)."
     found = [o for o in TEMPLATE_SENTENCES if o in set(positives)]
     if not [o for o in found if o != 'Support Devices']:
-        return NORMAL_REPORT if not found else NORMAL_REPORT.replace('FINDINGS: ', 'FINDINGS: ' + TEMPLATE_SENTENCES['Support Devices'] + ' ')
+        return (
+            NORMAL_REPORT
+            if not found
+            else NORMAL_REPORT.replace('FINDINGS: ', 'FINDINGS: ' + TEMPLATE_SENTENCES['Support Devices'] + ' ')
+        )
     body = ' '.join(TEMPLATE_SENTENCES[o] for o in found)
     impression = ', '.join(o.lower() for o in found if o != 'Support Devices')
     return f"FINDINGS: {body}\nIMPRESSION: {impression[0].upper() + impression[1:]}.\nRECOMMENDATIONS: None."
@@ -43,18 +51,24 @@ def template_report(positives):
 # %% ../nbs/10b_baselines.ipynb #4e6a1774
 def baseline_constant(pairs:pd.DataFrame):
     "The constant normal report for every study: what a metric that rewards fluent boilerplate gives for nothing."
-    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=NORMAL_REPORT, reference=pairs.report.to_numpy())
+    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=NORMAL_REPORT,
+                                                                reference=pairs.report.to_numpy())
 
 # %% ../nbs/10b_baselines.ipynb #ed2fc670
 def baseline_template(pairs:pd.DataFrame, pred:pd.DataFrame, thresholds:pd.Series):
-    "Template reports from a CNN's test predictions called at its validation thresholds (one image per study, as the pairs)."
+    """Template reports from a CNN's test predictions called at its validation thresholds (one image per study, as
+    the pairs)."""
     p = pred.set_index('dicom_id').reindex(pairs.dicom_id)
     if p.filter(like='prob_').isna().any().any():
         missing = pairs.dicom_id[p.filter(like='prob_').isna().any(axis=1).to_numpy()].tolist()
-        raise ValueError(f"{len(missing)} report images have no CNN prediction (e.g. {missing[:2]}); use the CNN run trained on the same manifest.")
+        raise ValueError(
+            f"{len(missing)} report images have no CNN prediction (e.g. {missing[:2]}); use the CNN run trained on the"
+            " same manifest."
+        )
     labels = [c[5:] for c in p.columns if c.startswith('prob_')]
     calls = [[l for l in labels if r[f'prob_{l}'] >= thresholds.get(l, 0.5)] for _, r in p.iterrows()]
-    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=[template_report(c) for c in calls], reference=pairs.report.to_numpy())
+    return pairs[['study_id', 'subject_id', 'dicom_id']].assign(generated=[template_report(c) for c in calls],
+                                                                reference=pairs.report.to_numpy())
 
 # %% ../nbs/10b_baselines.ipynb #7772ac3a
 @torch.inference_mode()
@@ -74,7 +88,9 @@ def cnn_embeddings(model, images:np.ndarray, batch_size:int=64):
 
 # %% ../nbs/10b_baselines.ipynb #85e42e90
 def baseline_retrieval(train:pd.DataFrame, test:pd.DataFrame, train_emb:np.ndarray, test_emb:np.ndarray):
-    "For each test study, the report of the training study whose image is nearest in the CNN's embedding space (cosine)."
+    """For each test study, the report of the training study whose image is nearest in the CNN's embedding space
+    (cosine)."""
     nearest = (test_emb @ train_emb.T).argmax(1)
-    return test[['study_id', 'subject_id', 'dicom_id']].assign(generated=train.report.to_numpy()[nearest], reference=test.report.to_numpy(),
+    return test[['study_id', 'subject_id', 'dicom_id']].assign(generated=train.report.to_numpy()[nearest],
+                                                               reference=test.report.to_numpy(),
                                                                neighbour_study_id=train.study_id.to_numpy()[nearest])

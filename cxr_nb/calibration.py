@@ -15,12 +15,14 @@ def reliability(y, p, bins:int=10):
     "Per equal-width probability bin: count, mean predicted probability and observed frequency of positives."
     y, p = np.asarray(y, float), np.asarray(p, float)
     b = np.minimum((p*bins).astype(int), bins - 1)
-    df = pd.DataFrame(dict(bin=b, p=p, y=y)).groupby('bin').agg(count=('y', 'size'), mean_predicted=('p', 'mean'), observed=('y', 'mean'))
+    df = pd.DataFrame(dict(bin=b, p=p, y=y)).groupby('bin').agg(count=('y', 'size'), mean_predicted=('p', 'mean'),
+                                                                observed=('y', 'mean'))
     return df.reindex(range(bins)).assign(count=lambda d: d['count'].fillna(0).astype(int)).reset_index()
 
 # %% ../nbs/07a_calibration.ipynb #457383be
 def ece(y, p, bins:int=10):
-    "Expected calibration error: the count-weighted mean gap between predicted probability and observed frequency over bins."
+    """Expected calibration error: the count-weighted mean gap between predicted probability and observed frequency
+    over bins."""
     r = reliability(y, p, bins).dropna()
     return float((r['count']*(r.mean_predicted - r.observed).abs()).sum()/max(r['count'].sum(), 1))
 
@@ -29,24 +31,27 @@ def _logit(p): p = np.clip(np.asarray(p, float), 1e-7, 1 - 1e-7); return np.log(
 
 # %% ../nbs/07a_calibration.ipynb #a4ec9a20
 def fit_temperature(y, p):
-    "The temperature T that minimises the log loss of sigmoid(logit(p)/T) on validation (T > 1 softens over-confident scores)."
+    """The temperature T that minimises the log loss of sigmoid(logit(p)/T) on validation (T > 1 softens
+    over-confident scores)."""
     from scipy.optimize import minimize_scalar
     y, z = np.asarray(y, float), _logit(p)
     nll = lambda logt: np.mean(np.logaddexp(0, z/np.exp(logt)) - y*z/np.exp(logt))
-    return float(np.exp(minimize_scalar(nll, bounds=(-4, 4), method='bounded').x))   # T in [0.018, 55]; at a bound, validation cannot tell
+    # T in [0.018, 55]; at a bound, validation cannot tell
+    return float(np.exp(minimize_scalar(nll, bounds=(-4, 4), method='bounded').x))
 
 # %% ../nbs/07a_calibration.ipynb #c049cb43
 def apply_temperature(p, T:float): return 1/(1 + np.exp(-_logit(p)/T))
 
 # %% ../nbs/07a_calibration.ipynb #2d0146b7
 def fit_platt(y, p):
-    """Platt scaling: the slope a and offset b that minimise the log loss of sigmoid(a*logit(p) + b) on validation. The offset
-    undoes what `pos_weight` adds to every logit (log of the weight), which a temperature alone cannot."""
+    """Platt scaling: the slope a and offset b that minimise the log loss of sigmoid(a*logit(p) + b) on validation.
+    The offset undoes what `pos_weight` adds to every logit (log of the weight), which a temperature alone cannot."""
     from scipy.optimize import minimize
     y, z = np.asarray(y, float), _logit(p)
     def nll(w):
         u = w[0]*z + w[1]
-        return np.mean(np.logaddexp(0, u) - y*u), np.array([np.mean((1/(1 + np.exp(-u)) - y)*z), np.mean(1/(1 + np.exp(-u)) - y)])
+        return np.mean(np.logaddexp(0, u) - y*u), np.array([np.mean((1/(1 + np.exp(-u)) - y)*z),
+                                                            np.mean(1/(1 + np.exp(-u)) - y)])
     a, b = minimize(nll, np.array([1.0, 0.0]), jac=True, method='L-BFGS-B', bounds=[(1e-3, 100), (-50, 50)]).x
     return float(a), float(b)
 

@@ -23,11 +23,14 @@ def collect_runs(runs_dir:Path|str, archs, pathology:str='all', n_boot:int=1000,
     for a in archs:
         run = run_folder(runs_dir, a, pathology)
         if not (run/'run.json').exists():
-            raise FileNotFoundError(f"No finished run for {a} ({pathology}) in {run}: train it with "
-                                    f"cxr-reproduce --only 06_training, or papermill nbs/06_training.ipynb -p arch {a} -p pathology '{pathology}'.")
+            raise FileNotFoundError(
+                f"No finished run for {a} ({pathology}) in {run}: train it with cxr-reproduce --only 06_training, or"
+                f" papermill nbs/06_training.ipynb -p arch {a} -p pathology '{pathology}'."
+            )
         info[a] = json.loads((run/'run.json').read_text())
         preds[a] = read_predictions(run/'predictions_test.csv')
-        metrics.append(evaluate(preds[a], read_predictions(run/'predictions_validate.csv'), n_boot=n_boot, seed=seed).assign(arch=a))
+        metrics.append(evaluate(preds[a], read_predictions(run/'predictions_validate.csv'), n_boot=n_boot,
+                                seed=seed).assign(arch=a))
     return pd.concat(metrics, ignore_index=True), info, preds
 
 # %% ../nbs/08_cnn_comparison.ipynb #4f91e248
@@ -38,7 +41,8 @@ def significance(preds:dict, reference:str, n_boot:int=1000, seed:int=0):
         if a == reference: continue
         for l in labels_in(p):
             if p[f'target_{l}'].dropna().nunique() < 2: continue
-            rows.append(dict(arch=a, reference=reference, **paired_auc_test(preds[reference], p, l, n_boot=n_boot, seed=seed)))
+            rows.append(dict(arch=a, reference=reference, **paired_auc_test(preds[reference], p, l, n_boot=n_boot,
+                                                                            seed=seed)))
     return pd.DataFrame(rows)
 
 # %% ../nbs/08_cnn_comparison.ipynb #6eeb3e9e
@@ -52,7 +56,8 @@ def comparison_table(metrics:pd.DataFrame, info:dict, sig:pd.DataFrame|None=None
         n_sig = int(((sig.arch == a) & (sig.p_value < 0.05)).sum()) if sig is not None and len(sig) else None
         rows.append(dict(architecture=a, roc_auc=r.roc_auc, roc_auc_low=r.roc_auc_low, roc_auc_high=r.roc_auc_high,
                          f1=r.f1, accuracy=r.accuracy, labels_differing=n_sig,
-                         parameters_m=i['parameters']/1e6, gflops=i['gflops'], size=i['config']['size'], epochs=i['epochs_run'],
+                         parameters_m=i['parameters']/1e6, gflops=i['gflops'], size=i['config']['size'],
+                         epochs=i['epochs_run'],
                          train_images_per_s=i['train_images_per_s'], inference_images_per_s=i['inference_images_per_s'],
                          weights=i['weights'].get('weights', ''), runtime=i['runtime']))
     return pd.DataFrame(rows)
@@ -63,7 +68,8 @@ def per_pathology(metrics:pd.DataFrame, operating_point:str='youden'):
     out = []
     for a, m in metrics.groupby('arch', sort=False):
         w = wide(m, operating_point)
-        out.append(w[['label', 'roc_auc', 'roc_auc_low', 'roc_auc_high', 'f1', 'accuracy', 'threshold', 'positives', 'n', 'note']].assign(architecture=a))
+        out.append(w[['label', 'roc_auc', 'roc_auc_low', 'roc_auc_high', 'f1', 'accuracy', 'threshold', 'positives',
+                      'n', 'note']].assign(architecture=a))
     out = pd.concat(out, ignore_index=True)
     return out[['architecture'] + [c for c in out.columns if c != 'architecture']]
 
@@ -77,10 +83,15 @@ def plot_comparison(by_label:pd.DataFrame, title:str=''):
     for k, a in enumerate(archs):
         s = d[d.architecture == a].set_index('label').reindex(labels)
         yy = np.arange(len(labels)) + (k - (len(archs) - 1)/2)*0.18
-        ax.errorbar(s.roc_auc, yy, xerr=[s.roc_auc - s.roc_auc_low, s.roc_auc_high - s.roc_auc], fmt='o', ms=3, lw=0.8, capsize=0, label=a)
+        ax.errorbar(s.roc_auc, yy, xerr=[s.roc_auc - s.roc_auc_low, s.roc_auc_high - s.roc_auc], fmt='o', ms=3, lw=0.8,
+                    capsize=0, label=a)
     ax.axvline(0.5, color='k', ls=':', lw=0.6)
-    ax.set_yticks(range(len(labels)), labels, fontsize=7); ax.invert_yaxis(); ax.set_xlabel('test ROC-AUC (95% CI, bootstrap over patients)', fontsize=8)
-    ax.set_xlim(0.3, 1.0); ax.tick_params(labelsize=7); ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.12), ncol=len(archs), frameon=False)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel('test ROC-AUC (95% CI, bootstrap over patients)', fontsize=8)
+    ax.set_xlim(0.3, 1.0)
+    ax.tick_params(labelsize=7)
+    ax.legend(fontsize=7, loc='upper center', bbox_to_anchor=(0.5, -0.12), ncol=len(archs), frameon=False)
     if title: ax.set_title(title, fontsize=8)
     fig.tight_layout()
     return fig

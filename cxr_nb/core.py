@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'encode_mask', 'decode_mask', 'project_root', 'data_root',
            'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write', 'atomic_path', 'sha256_file',
-           'save_figure', 'pinned_requirements']
+           'save_figure', 'pinned_requirements', 'config_arguments', 'config_from_args']
 
 # %% ../nbs/00_core.ipynb #4f2d1e0c
 CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Lesion', 'Lung Opacity',
@@ -30,7 +30,9 @@ def check_pathology(name:str, # an observation name, or 'all' for the multi-labe
     valid = CHEXPERT_LABELS + (('all',) if allow_all else ())
     if name in valid: return name
     import difflib
-    close = [v for v in valid if v.lower() == str(name).lower().strip()] or difflib.get_close_matches(str(name), valid, 1)
+    close = [v for v in valid if v.lower() == str(name).lower().strip()] or difflib.get_close_matches(
+        str(name), valid, 1
+    )
     hint = f" Did you mean {close[0]!r}?" if close else ''
     raise ValueError(f"Unknown pathology {name!r}.{hint} Valid values: {', '.join(valid)}.")
 
@@ -67,9 +69,11 @@ def data_root(data:Path|str|None=None): # an explicit data folder (a papermill p
 
 # %% ../nbs/00_core.ipynb #a6436b7c
 def seed_everything(seed:int=0, # the run's seed
-                    deterministic:bool=True): # ask PyTorch for deterministic kernels (warns, never fails, where none exists)
+                    # ask PyTorch for deterministic kernels (warns, never fails, where none exists)
+                    deterministic:bool=True):
     "Seed `random`, NumPy and PyTorch (CPU and CUDA); return a `numpy.random.Generator` seeded the same way."
-    if not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
     if deterministic:
@@ -88,6 +92,10 @@ class Runtime:
     reason: str = ''
     @property
     def precision(self): return {None: 'fp32', torch.bfloat16: 'bf16', torch.float16: 'fp16'}[self.amp_dtype]
+    @property
+    def mixed_precision(self):
+        "The same precision in `accelerate`'s words (`Accelerator(mixed_precision=...)`): 'no', 'bf16' or 'fp16'."
+        return {None: 'no', torch.bfloat16: 'bf16', torch.float16: 'fp16'}[self.amp_dtype]
     def autocast(self):
         "A context manager for forward passes in the chosen precision (a no-op for fp32)."
         if self.amp_dtype is None: return contextlib.nullcontext()
@@ -100,7 +108,8 @@ class Runtime:
         "Move an image batch to the device, in the model's memory format."
         x = x.to(self.device, non_blocking=True)
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last and x.ndim == 4 else x
-    def describe(self): return f"{self.device.type} {self.precision}{' channels_last' if self.channels_last else ''} ({self.reason})"
+    def describe(self):
+        return f"{self.device.type} {self.precision}{' channels_last' if self.channels_last else ''} ({self.reason})"
 
 # %% ../nbs/00_core.ipynb #a9920ac4
 def cpu_has_bf16():
@@ -174,14 +183,41 @@ def save_figure(fig, # a matplotlib figure
 
 # %% ../nbs/00_core.ipynb #b1f364d6
 def pinned_requirements(root:Path|str|None=None): # repository root (default: `project_root()`)
-    "The `name==version` pins of `settings.ini` (requirements and dev_requirements) and of `environment.yml`'s pip list."
+    """The `name==version` pins of `settings.ini` (requirements and dev_requirements) and of `environment.yml`'s pip
+    list."""
     import configparser, yaml
     root = Path(root or project_root())
     cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(root/'settings.ini')
     ini = (cfg['DEFAULT'].get('requirements', '') + ' ' + cfg['DEFAULT'].get('dev_requirements', '')).split()
     env = yaml.safe_load((root/'environment.yml').read_text())
     pips = next((d['pip'] for d in env['dependencies'] if isinstance(d, dict) and 'pip' in d), [])
-    norm = lambda reqs: {r.split('==')[0].lower().replace('_', '-'): r.split('==')[1] if '==' in r else None for r in reqs}
+    def norm(reqs): return {r.split('==')[0].lower().replace('_', '-'): r.split('==')[1] if '==' in r else None
+                            for r in reqs}
     pyver = next((d.split('=')[-1] for d in env['dependencies'] if isinstance(d, str) and d.startswith('python')), None)
     return dict(settings=norm(ini), environment=norm([p for p in pips if not p.startswith('-')]),
                 min_python=cfg['DEFAULT']['min_python'], env_python=pyver)
+
+# %% ../nbs/00_core.ipynb #fb92226f
+def _field_type(f, builtins={'int': int, 'float': float, 'str': str, 'bool': bool}):
+    "The type an option of field `f` parses to (its annotation when a plain builtin, else its default's type)."
+    t = f.type if isinstance(f.type, type) else builtins.get(str(f.type))
+    return t or (type(f.default) if f.default is not None else str)
+
+def config_arguments(parser, cls, skip=()):
+    "Add `--field-name` options for the fields of the dataclass `cls` (except `skip`) to an argparse `parser`."
+    import argparse, dataclasses
+    for f in dataclasses.fields(cls):
+        if f.name in skip: continue
+        flag, t = '--' + f.name.replace('_', '-'), _field_type(f)
+        if t is bool:
+            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=f.default, help=f'default {f.default}')
+        elif 'None' in str(f.type):
+            parser.add_argument(flag, type=lambda v: None if v.lower() == 'none' else v, default=f.default,
+                                help=f"default {f.default!r}; 'none' for None")
+        else: parser.add_argument(flag, type=t, default=f.default, help=f'default {f.default!r}')
+    return parser
+
+def config_from_args(cls, args, **overrides):
+    "An instance of the dataclass `cls` from parsed `args` (the fields they hold), with `overrides`."
+    import dataclasses
+    return cls(**{f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}, **overrides)

@@ -21,14 +21,16 @@ __all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
-    'metadata': ('mimic-cxr-2.0.0-metadata', ['dicom_id', 'subject_id', 'study_id', 'ViewPosition', 'Rows', 'Columns', 'StudyDate']),
+    'metadata': ('mimic-cxr-2.0.0-metadata', ['dicom_id', 'subject_id', 'study_id', 'ViewPosition', 'Rows', 'Columns',
+                                              'StudyDate']),
     'chexpert': ('mimic-cxr-2.0.0-chexpert', ['subject_id', 'study_id', *CHEXPERT_LABELS]),
     'negbio': ('mimic-cxr-2.0.0-negbio', ['subject_id', 'study_id', *CHEXPERT_LABELS]),
     'split': ('mimic-cxr-2.0.0-split', ['dicom_id', 'study_id', 'subject_id', 'split']),
     'patients': ('patients', ['subject_id', 'gender', 'anchor_age', 'anchor_year']),
 }
 
-MANIFEST_COLUMNS = ['dicom_id', 'subject_id', 'study_id', 'split', 'view', 'path', 'rows', 'columns', 'study_date', 'sex', 'age',
+MANIFEST_COLUMNS = ['dicom_id', 'subject_id', 'study_id', 'split', 'view', 'path', 'rows', 'columns', 'study_date',
+                    'sex', 'age',
                     'source', 'findings', 'impression', *CHEXPERT_LABELS]
 
 def find_table(root:Path, stem:str):
@@ -38,8 +40,10 @@ def find_table(root:Path, stem:str):
     return None
 
 # %% ../nbs/03_curation.ipynb #85860a75
-def read_table(path:Path, required:list, dtype:dict|None=None): # a CSV (optionally gzipped) and the columns it must have
-    "Read a table, checking its header first: a missing or renamed column is an error naming the file, the column and the columns found."
+# a CSV (optionally gzipped) and the columns it must have
+def read_table(path:Path, required:list, dtype:dict|None=None):
+    """Read a table, checking its header first: a missing or renamed column is an error naming the file, the column
+    and the columns found."""
     path = Path(path)
     try: header = list(pd.read_csv(path, nrows=0).columns)
     except Exception as e: raise ValueError(f"{path} could not be read as CSV ({type(e).__name__}: {e}).") from None
@@ -48,7 +52,8 @@ def read_table(path:Path, required:list, dtype:dict|None=None): # a CSV (optiona
         raise ValueError(f"{path.name} lacks column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; "
                          f"columns found: {', '.join(header)}. Is this the file PhysioNet ships, unmodified?")
     try: return pd.read_csv(path, usecols=required, dtype=dtype, engine='pyarrow')      # fast path, multi-threaded
-    except (pd.errors.ParserError, ValueError): return pd.read_csv(path, usecols=required, dtype=dtype)   # quoted newlines and other oddities
+    except (pd.errors.ParserError, ValueError):
+        return pd.read_csv(path, usecols=required, dtype=dtype)   # quoted newlines and other oddities
 
 # %% ../nbs/03_curation.ipynb #8342660e
 def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG folder; 'chexpert' or 'negbio'
@@ -61,17 +66,32 @@ def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG
         path = find_table(root, stem)
         if path is None:
             if name == 'patients': continue
-            raise FileNotFoundError(f"{root} has no {stem}.csv.gz (nor .csv); point --data at the MIMIC-CXR-JPG folder holding it.")
+            raise FileNotFoundError(
+                f"{root} has no {stem}.csv.gz (nor .csv); point --data at the MIMIC-CXR-JPG folder holding it."
+            )
         ids = {c: 'int64' for c in ('subject_id', 'study_id') if c in cols}
-        out['labels' if name == labels else name] = read_table(path, cols, dtype={**ids, 'dicom_id': 'string'} if 'dicom_id' in cols else ids)
-        files[name] = dict(path=str(path), sha256=sha256_file(path), rows=len(out['labels' if name == labels else name]))
+        out['labels' if name == labels else name] = read_table(
+            path, cols, dtype={**ids, 'dicom_id': 'string'} if 'dicom_id' in cols else ids
+        )
+        files[name] = dict(path=str(path), sha256=sha256_file(path),
+                           rows=len(out['labels' if name == labels else name]))
     return out, files
 
 # %% ../nbs/03_curation.ipynb #0a9a9874
 def mimic_image_path(subject_id, study_id, dicom_id):
     "files/p1X/p1XXXXXXX/sXXXXXXXX/<dicom_id>.jpg for aligned Series or scalars."
     s = pd.Series(subject_id).astype(str)
-    return ('files/p' + s.str[:2] + '/p' + s + '/s' + pd.Series(study_id).astype(str).values + '/' + pd.Series(dicom_id).astype(str).values + '.jpg')
+    return (
+        'files/p'
+        + s.str[:2]
+        + '/p'
+        + s
+        + '/s'
+        + pd.Series(study_id).astype(str).values
+        + '/'
+        + pd.Series(dicom_id).astype(str).values
+        + '.jpg'
+    )
 
 # %% ../nbs/03_curation.ipynb #2d77aabc
 class Curation:
@@ -98,9 +118,11 @@ def check_labels(labels:pd.DataFrame, name:str):
     bad = vals.notna() & ~vals.isin([1.0, 0.0, -1.0])
     if bad.to_numpy().any():
         r, c = np.argwhere(bad.to_numpy())[0]
-        raise ValueError(f"{name}: {int(bad.to_numpy().sum())} label values outside {{1, 0, -1, blank}}, first at row {r + 2} "
-                         f"(study {labels.study_id.iloc[r]}), column {vals.columns[c]!r}: {str(vals.iat[r, c])!r}. Fix or blank these values; "
-                         "a label table is never recoded silently.")
+        raise ValueError(
+            f"{name}: {int(bad.to_numpy().sum())} label values outside {{1, 0, -1, blank}}, first at row {r + 2} (study"
+            f" {labels.study_id.iloc[r]}), column {vals.columns[c]!r}: {str(vals.iat[r, c])!r}. Fix or blank these"
+            " values; a label table is never recoded silently."
+        )
 
 # %% ../nbs/03_curation.ipynb #56686016
 def _read_report(path:Path):
@@ -111,7 +133,8 @@ def _read_report(path:Path):
 
 # %% ../nbs/03_curation.ipynb #1b3a22d9
 def read_sections(root:Path, manifest:pd.DataFrame, jobs:int=8):
-    "FINDINGS and IMPRESSION of each study's report file (read in parallel, sectioned by `cxr_nb.labeler`); blank where no file exists."
+    """FINDINGS and IMPRESSION of each study's report file (read in parallel, sectioned by `cxr_nb.labeler`); blank
+    where no file exists."""
     from cxr_nb.sections import section_report
     st = manifest.drop_duplicates('study_id')[['subject_id', 'study_id']]
     paths = [Path(root)/f'files/p{str(s)[:2]}/p{s}/s{t}.txt' for s, t in zip(st.subject_id, st.study_id)]
@@ -127,7 +150,8 @@ def _exists(paths, jobs=16):
 
 # %% ../nbs/03_curation.ipynb #b0f41ddb
 def read_dicom_headers(paths, jobs:int=8):
-    "PatientSex, PatientAge, Modality and PhotometricInterpretation of DICOM files, read without pixels, in parallel; errors as text."
+    """PatientSex, PatientAge, Modality and PhotometricInterpretation of DICOM files, read without pixels, in
+    parallel; errors as text."""
     import pydicom
     def one(p):
         try:
@@ -145,12 +169,14 @@ def as_views(views):
     if isinstance(views, str):
         views = json.loads(views) if views.strip().startswith('[') else [v.strip() for v in views.split(',')]
     views = list(views)
-    if not views or not all(isinstance(v, str) for v in views): raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
+    if not views or not all(isinstance(v, str) for v in views):
+        raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
     return views
 
 # %% ../nbs/03_curation.ipynb #e715fb7b
 def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=0):
-    "A subject -> split Series: subjects stratified by their rarest positive observation, each split holding its share of every stratum."
+    """A subject -> split Series: subjects stratified by their rarest positive observation, each split holding its
+    share of every stratum."""
     pos = (manifest[list(CHEXPERT_LABELS)] == 1).groupby(manifest.subject_id).any()
     prevalence = pos.mean()
     rarest = pos.apply(lambda r: min(r.index[r], key=prevalence.get) if r.any() else 'none', axis=1)
@@ -165,70 +191,96 @@ def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=
     assert res.index.is_unique   # no subject in two splits
     return res
 
+# %% ../nbs/03_curation.ipynb #bfded8d2
+def _join_labels(cur:Curation, m:pd.DataFrame, lab:pd.DataFrame, labels:str):
+    "The images with their study's label row; those without one excluded."
+    m = m.merge(lab.drop_duplicates('study_id').drop(columns='subject_id'), on='study_id', how='left', indicator=True)
+    return cur.drop(m, (m.pop('_merge') == 'left_only').to_numpy(), 'labels', f'no row in the {labels} table for this study')
+
+# %% ../nbs/03_curation.ipynb #ded63daf
+def _join_official_split(cur:Curation, m:pd.DataFrame, sp:pd.DataFrame, path:str):
+    "The images with their row of the -split table; an error when a subject lies in two splits."
+    m = m.merge(sp.drop_duplicates('dicom_id')[['dicom_id', 'split']], on='dicom_id', how='left')
+    m = cur.drop(m, m.split.isna().to_numpy(), 'split', 'no row in the split table for this image')
+    conflict = m.groupby('subject_id').split.nunique()
+    if (conflict > 1).any():
+        raise ValueError(f"{path}: {int((conflict > 1).sum())} subjects appear in two splits (first: "
+                         f"{conflict[conflict > 1].index[0]}); use split='patient' (cxr-manifest --split patient) for a "
+                         "patient-level re-split.")
+    return m
+
+# %% ../nbs/03_curation.ipynb #97ef97b7
+def _check_dicom_headers(cur:Curation, m:pd.DataFrame, root:Path, jobs:int):
+    "The images whose .dcm (when there is one) has a readable header, with its modality."
+    dcm = [root/Path(p).with_suffix('.dcm') for p in m.path]
+    have = np.array([d.exists() for d in dcm])
+    hd = read_dicom_headers([d for d, h in zip(dcm, have) if h], jobs)
+    err = np.zeros(len(m), bool); reason = pd.Series('', index=range(len(m)), dtype=object)
+    if len(hd):
+        idx = np.nonzero(have)[0]
+        err[idx] = hd.error.notna().to_numpy()
+        reason.iloc[idx] = 'unreadable DICOM header: ' + hd.error.fillna('')
+        m['modality'] = None; m.loc[m.index[idx], 'modality'] = hd.modality.to_numpy() if 'modality' in hd else None
+    return cur.drop(m, err, 'DICOM headers', reason.to_numpy())
+
+# %% ../nbs/03_curation.ipynb #501af60c
+def _join_patients(m:pd.DataFrame, tables:dict):
+    "`sex` and `age` at the study from the patients table (None and NaN without one)."
+    if 'patients' not in tables:
+        m['sex'], m['age'] = None, np.nan
+        return m
+    m = m.merge(tables['patients'].drop_duplicates('subject_id'), on='subject_id', how='left')
+    year = pd.to_numeric(m.study_date, errors='coerce') // 10000
+    m['sex'] = m.pop('gender'); m['age'] = m.pop('anchor_age') + (year - m.pop('anchor_year'))
+    return m
+
+def _join_reports(m:pd.DataFrame, root:Path, jobs:int):
+    "`findings` and `impression` of each study's report; the number of studies without a report file."
+    sec = read_sections(root, m, jobs)
+    m['findings'] = sec.findings.reindex(m.study_id).to_numpy()
+    m['impression'] = sec.impression.reindex(m.study_id).to_numpy()
+    return m, sec.attrs['missing_reports']
+
 # %% ../nbs/03_curation.ipynb #0144148d
 def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo's)
                          views=('PA',), # ViewPosition values kept
                          labels:str='chexpert', # 'chexpert' or 'negbio'
-                         split:str='official', # 'official' (the -split table) or 'patient' (a seeded, stratified re-split)
+                         split:str='official', # 'official' (the -split table) or 'patient' (a seeded re-split)
                          shares:tuple=(0.7, 0.1, 0.2), seed:int=0,
                          check_images:bool=False, # check every image file exists (parallel; 377k files on MIMIC)
                          reports:bool=True, # read and section the report files
                          dicom_headers:bool=False, # read the headers of .dcm files found beside the images
                          jobs:int=8, source:str='mimic'):
-    "The manifest (one row per image), the exclusions (one row and reason per image left out) and the provenance sidecar."
+    """The manifest (one row per image), the exclusions (one row and reason per image left out) and the provenance
+    sidecar."""
     t0 = time.time(); root = Path(root)
     if split not in ('official', 'patient'): raise ValueError(f"split must be 'official' or 'patient', got {split!r}")
     views = as_views(views)
     tables, files = read_mimic_tables(root, labels)
     check_labels(tables['labels'], files[labels]['path'])
     cur = Curation()
-    m = tables['metadata'].rename(columns={'ViewPosition': 'view', 'Rows': 'rows', 'Columns': 'columns', 'StudyDate': 'study_date'})
+    m = tables['metadata'].rename(columns={'ViewPosition': 'view', 'Rows': 'rows', 'Columns': 'columns',
+                                           'StudyDate': 'study_date'})
     cur.counts.append(dict(step='metadata rows', kept=len(m), excluded=0))
     m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate dicom_id in the metadata')
     v = m['view'].astype('string')
-    m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter', ('view ' + v.fillna('missing') + ' not selected').astype(object))
-    lab = tables['labels'].drop_duplicates('study_id')
-    m = m.merge(lab.drop(columns='subject_id'), on='study_id', how='left', indicator=True)
-    m = cur.drop(m, (m.pop('_merge') == 'left_only').to_numpy(), 'labels', f'no row in the {labels} table for this study')
-    if split == 'official':
-        sp = tables['split'].drop_duplicates('dicom_id')[['dicom_id', 'split']]
-        m = m.merge(sp, on='dicom_id', how='left')
-        m = cur.drop(m, m.split.isna().to_numpy(), 'split', 'no row in the split table for this image')
-        conflict = m.groupby('subject_id').split.nunique()
-        if (conflict > 1).any():
-            raise ValueError(f"{files['split']['path']}: {int((conflict > 1).sum())} subjects appear in two splits "
-                             f"(first: {conflict[conflict > 1].index[0]}); use split='patient' (cxr-manifest --split patient) for a patient-level re-split.")
+    m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
+                 ('view ' + v.fillna('missing') + ' not selected').astype(object))
+    m = _join_labels(cur, m, tables['labels'], labels)
+    if split == 'official': m = _join_official_split(cur, m, tables['split'], files['split']['path'])
     m['path'] = mimic_image_path(m.subject_id, m.study_id, m.dicom_id).to_numpy()
-    if check_images:
-        m = cur.drop(m, ~_exists([str(root/p) for p in m.path], jobs*2), 'image files', 'image file missing')
-    if dicom_headers:
-        dcm = [root/Path(p).with_suffix('.dcm') for p in m.path]
-        have = np.array([d.exists() for d in dcm])
-        hd = read_dicom_headers([d for d, h in zip(dcm, have) if h], jobs)
-        err = np.zeros(len(m), bool); reason = pd.Series('', index=range(len(m)), dtype=object)
-        if len(hd):
-            idx = np.nonzero(have)[0]; err[idx] = hd.error.notna().to_numpy(); reason.iloc[idx] = 'unreadable DICOM header: ' + hd.error.fillna('')
-            m['modality'] = None; m.loc[m.index[idx], 'modality'] = hd.modality.to_numpy() if 'modality' in hd else None
-        m = cur.drop(m, err, 'DICOM headers', reason.to_numpy())
-    if 'patients' in tables:
-        pt = tables['patients'].drop_duplicates('subject_id')
-        m = m.merge(pt, on='subject_id', how='left')
-        year = pd.to_numeric(m.study_date, errors='coerce') // 10000
-        m['sex'] = m.pop('gender'); m['age'] = m.pop('anchor_age') + (year - m.pop('anchor_year'))
-    else: m['sex'], m['age'] = None, np.nan
-    if reports:
-        sec = read_sections(root, m, jobs)
-        m['findings'] = sec.findings.reindex(m.study_id).to_numpy(); m['impression'] = sec.impression.reindex(m.study_id).to_numpy()
-        missing_reports = sec.attrs['missing_reports']
+    if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path], jobs*2), 'image files', 'image file missing')
+    if dicom_headers: m = _check_dicom_headers(cur, m, root, jobs)
+    m = _join_patients(m, tables)
+    if reports: m, missing_reports = _join_reports(m, root, jobs)
     else: m['findings'] = m['impression'] = ''; missing_reports = None
-    if split == 'patient':
-        m['split'] = patient_split(m, shares, seed).reindex(m.subject_id).to_numpy()
+    if split == 'patient': m['split'] = patient_split(m, shares, seed).reindex(m.subject_id).to_numpy()
     m['source'] = source
     manifest = m[MANIFEST_COLUMNS].sort_values(['subject_id', 'study_id', 'dicom_id']).reset_index(drop=True)
     manifest['study_date'] = pd.to_numeric(manifest.study_date, errors='coerce').astype('Int64')
     sidecar = dict(source=source, root=str(root), tables=files, built=datetime.datetime.now().isoformat(timespec='seconds'),
-                   parameters=dict(views=views, labels=labels, split=split, shares=list(shares), seed=seed, check_images=check_images,
-                                   reports=reports, dicom_headers=dicom_headers),
+                   parameters=dict(views=views, labels=labels, split=split, shares=list(shares), seed=seed,
+                                   check_images=check_images, reports=reports, dicom_headers=dicom_headers),
                    counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)],
                    reports_missing=missing_reports, seconds=round(time.time() - t0, 2))
     return manifest, cur.exclusions(), sidecar
@@ -239,10 +291,12 @@ LABEL_POLICIES = {'u_ones': 1.0, 'u_zeros': 0.0, 'u_ignore': np.nan}
 def make_target(manifest:pd.DataFrame, pathology:str, # one of the 14 observations
                 policy:str='u_ones', # uncertain (-1) as 1 ('u_ones'), as 0 ('u_zeros') or masked ('u_ignore')
                 blank:str='zero'): # a blank (not mentioned) label as 0 ('zero') or masked ('mask')
-    "The training target for `pathology`: a float Series of 1, 0 or NaN (masked out of the loss); the stored labels are untouched."
+    """The training target for `pathology`: a float Series of 1, 0 or NaN (masked out of the loss); the stored labels
+    are untouched."""
     from cxr_nb.core import check_pathology
     check_pathology(pathology, allow_all=False)
-    if policy not in LABEL_POLICIES: raise ValueError(f"policy must be one of {', '.join(LABEL_POLICIES)}; got {policy!r}")
+    if policy not in LABEL_POLICIES:
+        raise ValueError(f"policy must be one of {', '.join(LABEL_POLICIES)}; got {policy!r}")
     if blank not in ('zero', 'mask'): raise ValueError(f"blank must be 'zero' or 'mask'; got {blank!r}")
     y = manifest[pathology].astype(float).replace(-1.0, LABEL_POLICIES[policy])
     uncertain_nan = manifest[pathology] == -1
@@ -270,7 +324,8 @@ def case_control(manifest:pd.DataFrame, pathology:str,
         parts = []
         for _, g in df.groupby('split'):
             n_ctrl = min(int(round(ratio*(g.target == 1).sum())), int((g.target == 0).sum()))
-            c = g[g.target == 0]; parts += [g[g.target == 1], c.iloc[np.sort(rng.choice(len(c), n_ctrl, replace=False))]]
+            c = g[g.target == 0]
+            parts += [g[g.target == 1], c.iloc[np.sort(rng.choice(len(c), n_ctrl, replace=False))]]
         df = pd.concat(parts).sort_index()
     return df
 
@@ -282,7 +337,8 @@ def cohort_table(manifest:pd.DataFrame, pathologies=CHEXPERT_LABELS[1:], **kwarg
         c = case_control(manifest, p, **kwargs)
         for s in SPLITS:
             g = c[c.split == s]
-            rows.append(dict(pathology=p, split=s, cases=int((g.target == 1).sum()), controls=int((g.target == 0).sum())))
+            rows.append(dict(pathology=p, split=s, cases=int((g.target == 1).sum()),
+                             controls=int((g.target == 0).sum())))
     t = pd.DataFrame(rows).pivot(index='pathology', columns='split', values=['cases', 'controls'])
     t.columns = [f'{a}_{b}' for a, b in t.columns]
     t = t[[f'{a}_{s}' for s in SPLITS for a in ('cases', 'controls')]]
@@ -295,12 +351,14 @@ def write_manifest(out:Path|str, manifest:pd.DataFrame, exclusions:pd.DataFrame,
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     with atomic_path(out/'manifest.parquet') as p: manifest.to_parquet(p, index=False)
     with atomic_path(out/'exclusions.csv') as p: exclusions.to_csv(p, index=False)
-    with atomic_write(out/'manifest.json') as f: json.dump(dict(sidecar, manifest_sha256=sha256_file(out/'manifest.parquet')), f, indent=1, default=str)
+    with atomic_write(out/'manifest.json') as f:
+        json.dump(dict(sidecar, manifest_sha256=sha256_file(out/'manifest.parquet')), f, indent=1, default=str)
     return out/'manifest.parquet'
 
 # %% ../nbs/03_curation.ipynb #d2d04324
 def synthetic_mimic_tables(out:Path|str, n_images:int=377_110, n_studies:int=227_827, seed:int=0):
-    "Write MIMIC-CXR-JPG-shaped metadata, chexpert, negbio and split tables of full size (random content, no images, no reports)."
+    """Write MIMIC-CXR-JPG-shaped metadata, chexpert, negbio and split tables of full size (random content, no
+    images, no reports)."""
     rng = np.random.default_rng(seed); out = Path(out); out.mkdir(parents=True, exist_ok=True)
     n_subj = n_studies*65_379//227_827                               # MIMIC's ratio of patients to studies
     study_subj = 10_000_000 + np.sort(rng.choice(9_999_999, n_subj, replace=False))[rng.integers(0, n_subj, n_studies)]
@@ -310,11 +368,15 @@ def synthetic_mimic_tables(out:Path|str, n_images:int=377_110, n_studies:int=227
     dicom = pd.Series(['-'.join(f'{v:08x}' for v in r) for r in hexes])
     views = rng.choice(['PA', 'AP', 'LATERAL', 'LL', ''], n_images, p=[0.25, 0.38, 0.3, 0.04, 0.03])
     meta = pd.DataFrame({'dicom_id': dicom, 'subject_id': study_subj[img_study], 'study_id': study_ids[img_study],
-                         'PerformedProcedureStepDescription': 'CHEST (PA AND LAT)', 'ViewPosition': views, 'Rows': 3056, 'Columns': 2544,
-                         'StudyDate': 21500101, 'StudyTime': 120000.0, 'ProcedureCodeSequence_CodeMeaning': 'CHEST (PA AND LAT)',
-                         'ViewCodeSequence_CodeMeaning': 'postero-anterior', 'PatientOrientationCodeSequence_CodeMeaning': 'Erect'})
+                         'PerformedProcedureStepDescription': 'CHEST (PA AND LAT)', 'ViewPosition': views, 'Rows': 3056,
+                         'Columns': 2544,
+                         'StudyDate': 21500101, 'StudyTime': 120000.0,
+                         'ProcedureCodeSequence_CodeMeaning': 'CHEST (PA AND LAT)',
+                         'ViewCodeSequence_CodeMeaning': 'postero-anterior',
+                         'PatientOrientationCodeSequence_CodeMeaning': 'Erect'})
     labs = pd.DataFrame({'subject_id': study_subj, 'study_id': study_ids})
-    for o in sorted(CHEXPERT_LABELS): labs[o] = rng.choice([1.0, 0.0, -1.0, np.nan], n_studies, p=[0.1, 0.1, 0.03, 0.77])
+    for o in sorted(CHEXPERT_LABELS):
+        labs[o] = rng.choice([1.0, 0.0, -1.0, np.nan], n_studies, p=[0.1, 0.1, 0.03, 0.77])
     uniq = np.unique(study_subj)
     subj_split = pd.Series(rng.choice(list(SPLITS), len(uniq), p=[0.98, 0.008, 0.012]), index=uniq)
     split = pd.DataFrame({'dicom_id': dicom, 'study_id': meta.study_id, 'subject_id': meta.subject_id,
@@ -326,7 +388,8 @@ def synthetic_mimic_tables(out:Path|str, n_images:int=377_110, n_studies:int=227
 # %% ../nbs/03_curation.ipynb #57d7d6db
 def dataset_table(manifest:pd.DataFrame):
     "Images, studies and patients per split."
-    t = manifest.groupby('split').agg(images=('dicom_id', 'size'), studies=('study_id', 'nunique'), patients=('subject_id', 'nunique'))
+    t = manifest.groupby('split').agg(images=('dicom_id', 'size'), studies=('study_id', 'nunique'),
+                                      patients=('subject_id', 'nunique'))
     t = t.reindex([s for s in SPLITS if s in t.index])
     t.loc['all'] = [len(manifest), manifest.study_id.nunique(), manifest.subject_id.nunique()]
     return t.reset_index()

@@ -4,8 +4,7 @@
 
 # %% ../nbs/01_demo_data.ipynb #d5f4df15
 from __future__ import annotations
-import argparse, datetime, gzip, importlib.util, os, re, sys, tarfile, textwrap, time
-import xml.etree.ElementTree as ET
+import argparse, datetime, gzip, os, sys, textwrap, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -13,108 +12,19 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import CHEXPERT_LABELS, atomic_write, encode_mask, decode_mask
-from .openi import read_openi, mesh_observations, _SEVERITY, _LOCATION
-from .anatomy import Finding, random_patient
+from .core import CHEXPERT_LABELS, atomic_write, encode_mask
+from .openi import read_openi
+from .anatomy import random_patient
 from .phantom import random_exposure, render_frontal, render_lateral
+from .demo_reports import findings_from_mesh, study_labels, add_label_noise, templated_report, mimic_report
 
 # %% auto #0
-__all__ = ['MENTIONS', 'VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN',
-           'findings_from_mesh', 'study_labels', 'add_label_noise', 'templated_report', 'mimic_report', 'plan_demo',
+__all__ = ['VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN', 'plan_demo',
            'study_folder', 'write_dicom', 'write_demo', 'sample_grid', 'main']
 
-# %% ../nbs/01_demo_data.ipynb #b41b7c6d
-def findings_from_mesh(terms:list, rng:np.random.Generator):
-    "Findings to draw for a report: side, severity and lobe from the MeSH modifiers; unstated ones drawn at random."
-    found = {}
-    for obs, mods, device in mesh_observations(terms):
-        if obs == 'No Finding': continue
-        sev = next((_SEVERITY[m] for m in mods if m in _SEVERITY), (0.1, 1.0))
-        side = next((m for m in mods if m in ('left', 'right', 'bilateral')), '')
-        loc = next((_LOCATION[m] for m in mods if m in _LOCATION), '')
-        prev = found.get(obs)
-        if prev:   # the same observation twice: merge sides and device kinds
-            side = 'bilateral' if side and prev['side'] and side != prev['side'] else (side or prev['side'])
-            device = '+'.join(sorted(set(filter(None, prev['kind'].split('+') + [device]))))
-            loc = loc or prev['location']; sev = prev['sev']
-        found[obs] = dict(side=side, location=loc, kind=device, sev=sev)
-    out = []
-    for obs, v in found.items():
-        side = v['side'] or ('bilateral' if obs in ('Edema',) else str(rng.choice(['left', 'right'])))
-        if obs == 'Pleural Effusion' and not v['side'] and rng.random() < 0.4: side = 'bilateral'
-        kind = v['kind'] or (str(rng.choice(['central_line', 'pacemaker', 'ett'])) if obs == 'Support Devices' else '')
-        lo, hi = v['sev']   # unstated severity: skewed towards subtle (mean about 0.45), as most findings are
-        sev = lo + (hi - lo)*rng.beta(1.3, 1.9) if v['sev'] == (0.1, 1.0) else rng.uniform(lo, hi)
-        out.append(Finding(obs, float(sev), side, v['location'], kind))
-    return out
-
-# %% ../nbs/01_demo_data.ipynb #0dc1fc24
-# An observation that is not drawn but that the report names (almost always negated: "no pleural effusion")
-# is labelled 0.0, as MIMIC's -chexpert.csv does; one the report never names stays blank.
-MENTIONS = {'Enlarged Cardiomediastinum': r'mediastin', 'Cardiomegaly': r'cardiomegaly|heart size|cardiac silhouette|heart is',
-            'Lung Lesion': r'nodul|mass\b', 'Lung Opacity': r'opacit|infiltrat|airspace disease',
-            'Edema': r'edema|congesti', 'Consolidation': r'consolidat', 'Pneumonia': r'pneumonia',
-            'Atelectasis': r'atelecta', 'Pneumothorax': r'pneumothora', 'Pleural Effusion': r'effusion',
-            'Pleural Other': r'pleural thicken', 'Fracture': r'fractur'}
-
-def study_labels(findings:list, text:str):
-    "The 14 labels of one study: 1.0 drawn, 0.0 named in the report but not drawn, NaN not mentioned."
-    drawn = {f.name for f in findings}
-    lab = {o: np.nan for o in CHEXPERT_LABELS}
-    for o in CHEXPERT_LABELS:
-        if o in drawn: lab[o] = 1.0
-        elif o in MENTIONS and re.search(MENTIONS[o], text, re.I): lab[o] = 0.0
-    if not drawn - {'Support Devices'}: lab['No Finding'] = 1.0
-    return lab
-
-# %% ../nbs/01_demo_data.ipynb #a1975ca9
-def add_label_noise(labels:pd.DataFrame, share:float, rng:np.random.Generator):
-    "Flip a `share` of the stated labels the way automatic labelers err: half to uncertain (-1), half to the wrong value."
-    out = labels.copy()
-    if share <= 0: return out
-    cols = [c for c in CHEXPERT_LABELS if c != 'No Finding']
-    vals = out[cols].to_numpy(copy=True)
-    stated = ~np.isnan(vals)
-    hit = stated & (rng.random(vals.shape) < share)
-    unc = hit & (rng.random(vals.shape) < 0.5)
-    vals[unc] = -1.0; wrong = hit & ~unc; vals[wrong] = 1.0 - vals[wrong]
-    out[cols] = vals
-    findings = [c for c in cols if c != 'Support Devices']   # No Finding follows the noisy labels, as a labeler's would
-    out['No Finding'] = np.where(out[findings].isin([1.0, -1.0]).any(axis=1), np.nan, 1.0)
-    return out
-
-# %% ../nbs/01_demo_data.ipynb #c39a4c49
-def templated_report(findings:list, rng:np.random.Generator):
-    "A short report from the drawn findings, used when the Open-i reports are not installed."
-    phr = {'Cardiomegaly': 'The heart is enlarged.', 'Enlarged Cardiomediastinum': 'The mediastinum is widened.',
-           'Lung Lesion': 'There is a {side} pulmonary nodule.', 'Lung Opacity': 'There is a {side} basilar opacity.',
-           'Edema': 'There is mild pulmonary edema.', 'Consolidation': 'There is {side} lower lobe consolidation.',
-           'Pneumonia': 'Findings are consistent with {side} pneumonia.', 'Atelectasis': 'There is {side} basilar atelectasis.',
-           'Pneumothorax': 'There is a {side} pneumothorax.', 'Pleural Effusion': 'There is a {side} pleural effusion.',
-           'Pleural Other': 'There is {side} pleural thickening.', 'Fracture': 'There is a {side} rib fracture.',
-           'Support Devices': 'Support devices are in place.'}
-    pos = [phr[f.name].format(side=f.side) for f in findings if f.name in phr]
-    neg = [s for o, s in (('Pleural Effusion', 'No pleural effusion.'), ('Pneumothorax', 'No pneumothorax.'),
-                           ('Consolidation', 'No focal consolidation.')) if o not in {f.name for f in findings}]
-    findings_text = ' '.join(pos + neg + (['The heart size is normal.'] if 'Cardiomegaly' not in {f.name for f in findings} else []))
-    impression = ' '.join(pos[:2]) if pos else 'No acute cardiopulmonary process.'
-    return dict(findings=findings_text, impression=impression, indication='___-year-old with shortness of breath', comparison='None.')
-
-# %% ../nbs/01_demo_data.ipynb #3c11563c
-def _deid(text:str): return re.sub(r'X{2,}', '___', text or '')
-
-# %% ../nbs/01_demo_data.ipynb #0ad5b3bd
-def mimic_report(exam:str, report:dict):
-    "Report text laid out as MIMIC-CXR writes it (FINAL REPORT, EXAMINATION, INDICATION, COMPARISON, FINDINGS, IMPRESSION)."
-    wrap = lambda s: textwrap.fill(_deid(s), 76, initial_indent=' ', subsequent_indent=' ')
-    parts = ['                                 FINAL REPORT', f' EXAMINATION:  {exam}', '',
-             f" INDICATION:  {_deid(report.get('indication')) or '___'}", '', f" COMPARISON:  {_deid(report.get('comparison')) or 'None.'}", '']
-    if report.get('findings'): parts += [' FINDINGS:', '', wrap(report['findings']), '']
-    parts += [' IMPRESSION:', '', wrap(report.get('impression') or 'No acute cardiopulmonary process.'), '']
-    return '\n'.join(parts)
-
 # %% ../nbs/01_demo_data.ipynb #97057980
-VIEW_PLANS = [(('PA', 'LATERAL'), 0.62), (('PA',), 0.12), (('AP',), 0.16), (('AP', 'LL'), 0.05), (('PA', 'LATERAL', 'LATERAL'), 0.05)]
+VIEW_PLANS = [(('PA', 'LATERAL'), 0.62), (('PA',), 0.12), (('AP',), 0.16), (('AP', 'LL'), 0.05),
+              (('PA', 'LATERAL', 'LATERAL'), 0.05)]
 
 EXAMS = {'PA': 'CHEST (PA AND LAT)', 'AP': 'CHEST (PORTABLE AP)'}
 
@@ -146,31 +56,41 @@ def plan_demo(n_studies:int, # number of studies (one Open-i report each)
     study_ids = _ids(rng, n_studies, 50_000_000, 60_000_000)
     order = rng.permutation(len(reports)) if reports is not None else None
     perm = rng.permutation(len(subjects)); cut = np.cumsum(np.array(splits)/sum(splits))*len(subjects)
-    split_of = {subjects[i]: ('train', 'validate', 'test')[int(np.searchsorted(cut, k, side='right'))] for k, i in enumerate(perm)}
+    split_of = {subjects[i]: ('train', 'validate', 'test')[int(np.searchsorted(cut, k, side='right'))] for k,
+                i in enumerate(perm)}
     rows, s = [], 0
     for subj, n in zip(subjects, counts):
         srng = np.random.default_rng([seed, int(subj)])
         patient = random_patient(srng)
-        day = datetime.date(2110 + int(srng.integers(0, 80)), 1, 1) + datetime.timedelta(days=int(srng.integers(0, 365)))
+        day = datetime.date(2110 + int(srng.integers(0, 80)), 1,
+                            1) + datetime.timedelta(days=int(srng.integers(0, 365)))
         for k in range(n):
             st = int(study_ids[s]); rrng = np.random.default_rng([seed, st])
             if reports is not None:
                 rep = reports.iloc[int(order[s % len(order)])]
-                report = dict(findings=rep.findings, impression=rep.impression, indication=rep.indication, comparison=rep.comparison)
+                report = dict(findings=rep.findings, impression=rep.impression, indication=rep.indication,
+                              comparison=rep.comparison)
                 findings, origin = findings_from_mesh(rep.mesh, rrng), rep.uid
             else:
-                findings = findings_from_mesh(list(rrng.choice(['normal', 'Cardiomegaly', 'Pleural Effusion/right', 'Opacity/lung/base/left',
-                                                                 'Pulmonary Atelectasis', 'Pneumothorax'], size=int(rrng.integers(1, 3)))), rrng)
+                findings = findings_from_mesh(list(rrng.choice(['normal', 'Cardiomegaly', 'Pleural Effusion/right',
+                                                                'Opacity/lung/base/left',
+                                                                 'Pulmonary Atelectasis', 'Pneumothorax'],
+                                                               size=int(rrng.integers(1, 3)))), rrng)
                 report, origin = templated_report(findings, rrng), 'template'
             devices = any(f.name == 'Support Devices' for f in findings)
             plans, p = zip(*VIEW_PLANS)
-            p = np.array(p)*(np.array([0.5, 1, 4, 1, 0.5]) if devices else 1); views = plans[rrng.choice(len(plans), p=p/p.sum())]
-            time_of_day = float(f"{int(rrng.integers(0, 24)):02d}{int(rrng.integers(0, 60)):02d}{int(rrng.integers(0, 60)):02d}.{int(rrng.integers(0, 1000)):03d}")
+            p = np.array(p)*(np.array([0.5, 1, 4, 1, 0.5]) if devices else 1)
+            views = plans[rrng.choice(len(plans), p=p/p.sum())]
+            time_of_day = float(
+                f"{int(rrng.integers(0, 24)):02d}{int(rrng.integers(0, 60)):02d}{int(rrng.integers(0, 60)):02d}.{int(rrng.integers(0, 1000)):03d}"
+            )
             for v in views:
                 aspect = rrng.uniform(0.8, 1.0)
-                rows.append(dict(dicom_id=_dicom_id(rrng), subject_id=int(subj), study_id=st, view=v, exam=EXAMS[views[0]],
+                rows.append(dict(dicom_id=_dicom_id(rrng), subject_id=int(subj), study_id=st, view=v,
+                                 exam=EXAMS[views[0]],
                                  study_date=int(day.strftime('%Y%m%d')), study_time=time_of_day, aspect=aspect,
-                                 split=split_of[subj], patient=patient, findings=findings, report=report, report_origin=origin,
+                                 split=split_of[subj], patient=patient, findings=findings, report=report,
+                                 report_origin=origin,
                                  image_seed=int(rrng.integers(2**31))))
             day += datetime.timedelta(days=int(srng.integers(3, 400))); s += 1
     return pd.DataFrame(rows)
@@ -187,7 +107,8 @@ def _render_image(row:dict, size:int):
     rng = np.random.default_rng(row['image_seed'])
     view = row['view']
     exposure = random_exposure(rng, 'AP' if view == 'AP' else 'PA')
-    if view in ('PA', 'AP'): return render_frontal(row['patient'], row['findings'], (H, W), view, exposure, row['image_seed'])
+    if view in ('PA', 'AP'):
+        return render_frontal(row['patient'], row['findings'], (H, W), view, exposure, row['image_seed'])
     return render_lateral(row['patient'], row['findings'], (H, W), exposure, row['image_seed'])
 
 # %% ../nbs/01_demo_data.ipynb #bafe23f2
@@ -210,9 +131,11 @@ def _write_csv_gz(df:pd.DataFrame, path:Path):
 
 # %% ../nbs/01_demo_data.ipynb #bb9b4776
 DICOM_VARIANTS = [  # (modality, photometric interpretation, transfer syntax) of the few DICOM files written
-    ('CR', 'MONOCHROME2', 'explicit'), ('CR', 'MONOCHROME1', 'explicit'), ('DX', 'MONOCHROME2', 'jpegls'), ('DX', 'MONOCHROME1', 'rle')]
+    ('CR', 'MONOCHROME2', 'explicit'), ('CR', 'MONOCHROME1', 'explicit'), ('DX', 'MONOCHROME2', 'jpegls'),
+                  ('DX', 'MONOCHROME1', 'rle')]
 
-def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photometric:str='MONOCHROME2', syntax:str='explicit'):
+def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photometric:str='MONOCHROME2',
+                syntax:str='explicit'):
     "Write a 12-bit DICOM radiograph of `img` (MONOCHROME1 stores it inverted), uncompressed, JPEG-LS lossless or RLE."
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, JPEGLSLossless, RLELossless
@@ -221,12 +144,16 @@ def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photomet
     px = img.astype(np.uint16)*16 + 8                               # 8 -> 12 bits
     if photometric == 'MONOCHROME1': px = 4095 - px
     ds = Dataset(); ds.file_meta = FileMetaDataset()
-    ds.file_meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.1' if modality == 'CR' else '1.2.840.10008.5.1.4.1.1.1.1'
+    ds.file_meta.MediaStorageSOPClassUID = (
+        '1.2.840.10008.5.1.4.1.1.1' if modality == 'CR' else '1.2.840.10008.5.1.4.1.1.1.1'
+    )
     ds.file_meta.MediaStorageSOPInstanceUID = uid(); ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID; ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
     ds.StudyInstanceUID, ds.SeriesInstanceUID = uid(), uid()
     ds.Modality = modality; ds.PatientID = str(row['subject_id']); ds.PatientSex = row['patient'].sex
-    ds.PatientAge = f"{row['patient'].age:03d}Y"; ds.StudyID = str(row['study_id']); ds.StudyDate = str(row['study_date'])
+    ds.PatientAge = f"{row['patient'].age:03d}Y"
+    ds.StudyID = str(row['study_id'])
+    ds.StudyDate = str(row['study_date'])
     ds.StudyTime = f"{row['study_time']:010.3f}"; ds.ViewPosition = row['view']; ds.BodyPartExamined = 'CHEST'
     ds.PatientOrientation = ['L', 'F'] if row['view'] in ('PA', 'AP') else ['P', 'F']
     ds.SamplesPerPixel = 1; ds.PhotometricInterpretation = photometric; ds.Rows, ds.Columns = px.shape
@@ -247,7 +174,8 @@ def write_dicom(path:Path, img:np.ndarray, row:dict, modality:str='CR', photomet
 README_TEXT = """cxr-compendium demo dataset
 ===========================
 
-Generated by cxr-compendium (`cxr-demo {out} --studies {studies} --size {size} --seed {seed} --label-noise {label_noise}`).
+Generated by cxr-compendium (`cxr-demo {out} --studies {studies} --size {size} --seed {seed} \
+--label-noise {label_noise}`).
 The IMAGES ARE PHANTOMS drawn by a simulator (cxr_nb.phantom), not radiographs of patients: they prove that
 the pipeline runs and say nothing about clinical performance.
 
@@ -266,9 +194,102 @@ DICOM: {n_dicom} images also as <dicom_id>.dcm (CR/DX, MONOCHROME1/2, uncompress
 Counts: {n_images} images, {n_studies} studies, {n_subjects} subjects.
 """
 
-OPENI_ORIGIN = ("Indiana University Chest X-ray Collection (Open-i, National Library of Medicine), CC BY-NC-ND 4.0, read from "
-                "the torchxrayvision package; de-identification tokens XXXX rewritten as MIMIC's ___.")
+OPENI_ORIGIN = ("Indiana University Chest X-ray Collection (Open-i, National Library of Medicine), CC BY-NC-ND 4.0, "
+                "read from the torchxrayvision package; de-identification tokens XXXX rewritten as MIMIC's ___.")
 
+# %% ../nbs/01_demo_data.ipynb #d08bce71
+def _check_demo_args(studies, size, label_noise, splits):
+    "A clear error for a parameter of `write_demo` out of range."
+    if not isinstance(size, (int, np.integer)) or size < 64:
+        raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
+    if not 0 <= label_noise <= 0.5: raise ValueError(f"label_noise must be between 0 and 0.5, got {label_noise!r}.")
+    if not isinstance(studies, (int, np.integer)) or studies < 1:
+        raise ValueError(f"studies must be a positive integer, got {studies!r}.")
+    if len(splits) != 3 or min(splits) <= 0 or abs(sum(splits) - 1) > 1e-6:
+        raise ValueError(f"splits must be three positive train/validate/test shares summing to 1, got {splits!r}.")
+
+# %% ../nbs/01_demo_data.ipynb #90acf5c2
+def _clear_previous_demo(out:Path):
+    "Remove the images and cache of an earlier demo in `out`; refuse a folder with files/ that is not a demo."
+    if not (out/'files').exists(): return
+    if not (out/'demo-ground-truth.csv.gz').exists():
+        raise FileExistsError(f"{out} already has a files/ folder and is not a demo dataset; choose an empty or new folder.")
+    import shutil
+    for d in ('files', 'cache'): shutil.rmtree(out/d, ignore_errors=True)
+
+# %% ../nbs/01_demo_data.ipynb #22059922
+def _write_images(out:Path, plan:pd.DataFrame, size:int, jobs:int|None, progress:bool):
+    "Every study's images and masks; return {dicom_id: {observation: mask pixels}}."
+    by_study = {}
+    for r in plan.to_dict('records'): by_study.setdefault(r['study_id'], []).append(r)
+    tasks = [(str(out), rs, size) for rs in by_study.values()]
+    jobs = jobs or os.cpu_count() or 1
+    from tqdm.auto import tqdm
+    bar = dict(total=len(tasks), desc='demo studies', disable=not progress, mininterval=1)
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as ex: counts = list(tqdm(ex.map(_write_study, tasks, chunksize=8), **bar))
+    else: counts = [_write_study(t) for t in tqdm(tasks, **bar)]
+    return {k: v for c in counts for k, v in c.items()}
+
+# %% ../nbs/01_demo_data.ipynb #c5c4c5c6
+def _write_reports(out:Path, plan:pd.DataFrame):
+    "One report file per study."
+    for r in plan.drop_duplicates('study_id').to_dict('records'):
+        with atomic_write(out/study_folder(r['subject_id'], r['study_id']).with_suffix('.txt')) as f:
+            f.write(mimic_report(r['exam'], r['report']))
+
+# %% ../nbs/01_demo_data.ipynb #1bc931b4
+def _metadata_table(plan:pd.DataFrame, size:int):
+    "mimic-cxr-2.0.0-metadata: one row per image."
+    return pd.DataFrame(dict(dicom_id=plan.dicom_id, subject_id=plan.subject_id, study_id=plan.study_id,
+                             PerformedProcedureStepDescription=plan.exam, ViewPosition=plan.view, Rows=size,
+                             Columns=[int(round(size*a/2))*2 for a in plan.aspect], StudyDate=plan.study_date,
+                             StudyTime=plan.study_time, ProcedureCodeSequence_CodeMeaning=plan.exam,
+                             ViewCodeSequence_CodeMeaning=plan.view.map(VIEW_MEANING),
+                             PatientOrientationCodeSequence_CodeMeaning=np.where(plan.view == 'AP', 'Recumbent',
+                                                                                 'Erect')))
+
+# %% ../nbs/01_demo_data.ipynb #04bfdb11
+def _write_label_tables(out:Path, plan:pd.DataFrame, seed:int, label_noise:float):
+    "mimic-cxr-2.0.0-chexpert and -negbio, one row per study."
+    st = plan.drop_duplicates('study_id')
+    labels = pd.DataFrame([study_labels(r.findings, r.report['findings'] + ' ' + r.report['impression'])
+                           for r in st.itertuples()])
+    labels.insert(0, 'study_id', st.study_id.to_numpy()); labels.insert(0, 'subject_id', st.subject_id.to_numpy())
+    lrng = np.random.default_rng([seed, 1])
+    for name in ('chexpert', 'negbio'):
+        _write_csv_gz(add_label_noise(labels, label_noise, lrng)[['subject_id', 'study_id'] + LABEL_COLUMNS],
+                      out/f'mimic-cxr-2.0.0-{name}.csv.gz')
+
+# %% ../nbs/01_demo_data.ipynb #04fe4898
+def _patients_table(plan:pd.DataFrame, seed:int):
+    "patients.csv.gz as MIMIC-IV has it: one row per subject."
+    subj = plan.drop_duplicates('subject_id')
+    groups = ['2008 - 2010', '2011 - 2013', '2014 - 2016', '2017 - 2019']
+    return pd.DataFrame(dict(subject_id=subj.subject_id, gender=[p.sex for p in subj.patient],
+                             anchor_age=[p.age for p in subj.patient], anchor_year=subj.study_date // 10000,
+                             anchor_year_group=np.random.default_rng([seed, 2]).choice(groups, len(subj)), dod=''))
+
+# %% ../nbs/01_demo_data.ipynb #28d09d9e
+def _ground_truth_table(plan:pd.DataFrame, mask_px:dict):
+    "demo-ground-truth: one row per drawn finding and image."
+    cols = ['dicom_id', 'study_id', 'view', 'observation', 'severity', 'side', 'location', 'kind', 'mask_pixels']
+    return pd.DataFrame([dict(dicom_id=r.dicom_id, study_id=r.study_id, view=r.view, observation=f.name,
+                              severity=round(f.severity, 4), side=f.side, location=f.location, kind=f.kind,
+                              mask_pixels=mask_px[r.dicom_id].get(f.name, 0))
+                         for r in plan.itertuples() for f in r.findings], columns=cols)
+
+# %% ../nbs/01_demo_data.ipynb #bd0e8b7c
+def _write_dicoms(out:Path, plan:pd.DataFrame, n_dicom:int):
+    "The first `n_dicom` frontal images as DICOM beside their JPEGs; return their rows."
+    frontal = plan[plan.view.isin(['PA', 'AP'])].head(n_dicom)
+    for (modality, photometric, syntax), r in zip(DICOM_VARIANTS*(n_dicom//4 + 1), frontal.to_dict('records')):
+        folder = out/study_folder(r['subject_id'], r['study_id'])
+        img = np.asarray(Image.open(folder/f"{r['dicom_id']}.jpg"))
+        write_dicom(folder/f"{r['dicom_id']}.dcm", img, r, modality, photometric, syntax)
+    return frontal
+
+# %% ../nbs/01_demo_data.ipynb #3610768b
 def write_demo(out:Path|str, # output folder (created; its parent must exist)
                studies:int=200, # number of studies
                size:int=512, # image height in pixels (width 80-100% of it)
@@ -281,74 +302,27 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
                progress:bool=True):
     "Generate the demo dataset in MIMIC-CXR-JPG's layout; return a dict of counts."
     out = Path(out)
-    if not out.parent.exists(): raise FileNotFoundError(f"The parent folder of {out} does not exist; create {out.parent} first.")
-    if not isinstance(size, (int, np.integer)) or size < 64: raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
-    if not 0 <= label_noise <= 0.5: raise ValueError(f"label_noise must be between 0 and 0.5, got {label_noise!r}.")
-    if not isinstance(studies, (int, np.integer)) or studies < 1: raise ValueError(f"studies must be a positive integer, got {studies!r}.")
-    if len(splits) != 3 or min(splits) <= 0 or abs(sum(splits) - 1) > 1e-6:
-        raise ValueError(f"splits must be three positive train/validate/test shares summing to 1, got {splits!r}.")
+    if not out.parent.exists():
+        raise FileNotFoundError(f"The parent folder of {out} does not exist; create {out.parent} first.")
+    _check_demo_args(studies, size, label_noise, splits)
     out.mkdir(exist_ok=True)
-    if (out/'files').exists():        # a previous demo: its images would mix with the new ones, so it goes (never a folder we did not write)
-        if not (out/'demo-ground-truth.csv.gz').exists():
-            raise FileExistsError(f"{out} already has a files/ folder and is not a demo dataset; choose an empty or new folder.")
-        import shutil
-        for d in ('files', 'cache'): shutil.rmtree(out/d, ignore_errors=True)
+    _clear_previous_demo(out)
     plan = plan_demo(studies, seed, reports, splits)
-    # images and masks, one task per study, in parallel; results come back in plan order
-    rows = plan.to_dict('records')
-    by_study = {}
-    for r in rows: by_study.setdefault(r['study_id'], []).append(r)
-    tasks = [(str(out), rs, size) for rs in by_study.values()]
-    jobs = jobs or os.cpu_count() or 1
-    from tqdm.auto import tqdm
-    bar = dict(total=len(tasks), desc='demo studies', disable=not progress, mininterval=1)
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs) as ex: counts = list(tqdm(ex.map(_write_study, tasks, chunksize=8), **bar))
-    else: counts = [_write_study(t) for t in tqdm(tasks, **bar)]
-    mask_px = {k: v for c in counts for k, v in c.items()}
-    # reports, one per study
-    for rs in by_study.values():
-        r = rs[0]
-        with atomic_write(out/study_folder(r['subject_id'], r['study_id']).with_suffix('.txt')) as f:
-            f.write(mimic_report(r['exam'], r['report']))
-    # the tables, with MIMIC's names, columns and conventions
-    meta = pd.DataFrame(dict(
-        dicom_id=plan.dicom_id, subject_id=plan.subject_id, study_id=plan.study_id, PerformedProcedureStepDescription=plan.exam,
-        ViewPosition=plan.view, Rows=size, Columns=[int(round(size*a/2))*2 for a in plan.aspect], StudyDate=plan.study_date,
-        StudyTime=plan.study_time, ProcedureCodeSequence_CodeMeaning=plan.exam,
-        ViewCodeSequence_CodeMeaning=plan.view.map(VIEW_MEANING),
-        PatientOrientationCodeSequence_CodeMeaning=np.where(plan.view == 'AP', 'Recumbent', 'Erect')))
-    _write_csv_gz(meta, out/'mimic-cxr-2.0.0-metadata.csv.gz')
-    st = plan.drop_duplicates('study_id')
-    labels = pd.DataFrame([study_labels(r.findings, r.report['findings'] + ' ' + r.report['impression']) for r in st.itertuples()])
-    labels.insert(0, 'study_id', st.study_id.to_numpy()); labels.insert(0, 'subject_id', st.subject_id.to_numpy())
-    lrng = np.random.default_rng([seed, 1])
-    for name in ('chexpert', 'negbio'):
-        _write_csv_gz(add_label_noise(labels, label_noise, lrng)[['subject_id', 'study_id'] + LABEL_COLUMNS],
-                      out/f'mimic-cxr-2.0.0-{name}.csv.gz')
+    mask_px = _write_images(out, plan, size, jobs, progress)
+    _write_reports(out, plan)
+    _write_csv_gz(_metadata_table(plan, size), out/'mimic-cxr-2.0.0-metadata.csv.gz')
+    _write_label_tables(out, plan, seed, label_noise)
     _write_csv_gz(plan[['dicom_id', 'study_id', 'subject_id', 'split']], out/'mimic-cxr-2.0.0-split.csv.gz')
-    subj = plan.drop_duplicates('subject_id')
-    first_year = subj.study_date // 10000
-    patients = pd.DataFrame(dict(subject_id=subj.subject_id, gender=[p.sex for p in subj.patient],
-                                 anchor_age=[p.age for p in subj.patient], anchor_year=first_year,
-                                 anchor_year_group=np.random.default_rng([seed, 2]).choice(['2008 - 2010', '2011 - 2013', '2014 - 2016', '2017 - 2019'], len(subj)),
-                                 dod=''))
-    _write_csv_gz(patients, out/'patients.csv.gz')
-    truth = pd.DataFrame([dict(dicom_id=r.dicom_id, study_id=r.study_id, view=r.view, observation=f.name, severity=round(f.severity, 4),
-                               side=f.side, location=f.location, kind=f.kind, mask_pixels=mask_px[r.dicom_id].get(f.name, 0))
-                          for r in plan.itertuples() for f in r.findings],
-                         columns=['dicom_id', 'study_id', 'view', 'observation', 'severity', 'side', 'location', 'kind', 'mask_pixels'])
-    _write_csv_gz(truth, out/'demo-ground-truth.csv.gz')
-    # a few DICOM files of frontal images, covering CR/DX, MONOCHROME1/2 and compressed transfer syntaxes
-    frontal = plan[plan.view.isin(['PA', 'AP'])].head(n_dicom)
-    for (modality, photometric, syntax), r in zip(DICOM_VARIANTS*(n_dicom//4 + 1), frontal.to_dict('records')):
-        img = np.asarray(Image.open(out/study_folder(r['subject_id'], r['study_id'])/f"{r['dicom_id']}.jpg"))
-        write_dicom(out/study_folder(r['subject_id'], r['study_id'])/f"{r['dicom_id']}.dcm", img, r, modality, photometric, syntax)
+    _write_csv_gz(_patients_table(plan, seed), out/'patients.csv.gz')
+    _write_csv_gz(_ground_truth_table(plan, mask_px), out/'demo-ground-truth.csv.gz')
+    frontal = _write_dicoms(out, plan, n_dicom)
     summary = dict(n_images=len(plan), n_studies=int(plan.study_id.nunique()), n_subjects=int(plan.subject_id.nunique()),
                    n_dicom=len(frontal))
-    origin = OPENI_ORIGIN if (plan.report_origin != 'template').all() else 'templated from the drawn findings (torchxrayvision not installed).'
+    origin = (OPENI_ORIGIN if (plan.report_origin != 'template').all()
+              else 'templated from the drawn findings (torchxrayvision not installed).')
     with atomic_write(out/'README') as f:
-        f.write(README_TEXT.format(out=out.name, studies=studies, size=size, seed=seed, label_noise=label_noise, origin=origin, **summary))
+        f.write(README_TEXT.format(out=out.name, studies=studies, size=size, seed=seed, label_noise=label_noise,
+                                   origin=origin, **summary))
     return summary
 
 # %% ../nbs/01_demo_data.ipynb #5e0313ba
@@ -363,7 +337,8 @@ def sample_grid(root:Path|str, n:int=12, seed:int=0):
     fig, axes = plt.subplots(rows, cols, figsize=(2.3*cols, 2.9*rows), squeeze=False)
     for ax in axes.flat: ax.set_axis_off()
     for ax, r in zip(axes.flat, pick.itertuples()):
-        ax.imshow(Image.open(root/study_folder(r.subject_id, r.study_id)/f'{r.dicom_id}.jpg'), cmap='gray', vmin=0, vmax=255)
+        ax.imshow(Image.open(root/study_folder(r.subject_id, r.study_id)/f'{r.dicom_id}.jpg'), cmap='gray', vmin=0,
+                  vmax=255)
         pos = [c for c in CHEXPERT_LABELS if chex.loc[r.study_id].get(c) == 1.0] if r.study_id in chex.index else []
         ax.set_title(f"{r.ViewPosition}\n" + textwrap.fill(', '.join(pos) or 'no positive label', 28), fontsize=7)
     fig.suptitle('Demo dataset: phantom images (not patients) with Open-i report labels', fontsize=9)
@@ -373,7 +348,10 @@ def sample_grid(root:Path|str, n:int=12, seed:int=0):
 # %% ../nbs/01_demo_data.ipynb #ae803000
 def main(argv=None):
     "cxr-demo: write the demo dataset."
-    p = argparse.ArgumentParser(prog='cxr-demo', description='Write the embedded demo dataset (phantom images, Open-i reports) in MIMIC-CXR-JPG layout.')
+    p = argparse.ArgumentParser(
+        prog='cxr-demo',
+        description='Write the embedded demo dataset (phantom images, Open-i reports) in MIMIC-CXR-JPG layout.',
+    )
     p.add_argument('out', help='output folder (its parent must exist)')
     p.add_argument('--studies', type=int, default=200); p.add_argument('--size', type=int, default=512)
     p.add_argument('--seed', type=int, default=0); p.add_argument('--label-noise', type=float, default=0.0)
@@ -382,5 +360,8 @@ def main(argv=None):
     t0 = time.time()
     try: s = write_demo(a.out, a.studies, a.size, a.seed, a.label_noise, jobs=a.jobs)
     except (ValueError, FileNotFoundError) as e: print(f'cxr-demo: {e}', file=sys.stderr); return 2
-    print(f"cxr-demo: {s['n_images']} images, {s['n_studies']} studies, {s['n_subjects']} subjects in {a.out} ({time.time() - t0:.0f} s)")
+    print(
+        f"cxr-demo: {s['n_images']} images, {s['n_studies']} studies, {s['n_subjects']} subjects in {a.out}"
+        f" ({time.time() - t0:.0f} s)"
+    )
     return 0

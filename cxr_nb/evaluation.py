@@ -19,21 +19,27 @@ __all__ = ['STUDY_RESNET18', 'plot_grid', 'study_table']
 # %% ../nbs/07_evaluation.ipynb #2a0986b2
 def plot_grid(test:pd.DataFrame, metrics:pd.DataFrame, # predictions and the output of `evaluate` for them
               labels=None, operating_point:str='youden', title:str=''):
-    "Per label, a row of four panels: ROC with the operating points, precision-recall, confusion matrix at the chosen threshold, reliability."
+    """Per label, a row of four panels: ROC with the operating points, precision-recall, confusion matrix at the
+    chosen threshold, reliability."""
     import matplotlib.pyplot as plt
     from sklearn.metrics import roc_curve, precision_recall_curve
     labels = [l for l in (labels or labels_in(test)) if test[f'target_{l}'].dropna().nunique() == 2]
     if not labels:
         fig, ax = plt.subplots(figsize=(6, 1)); ax.axis('off')
-        ax.text(0.5, 0.5, 'No label has both positive and negative test images: no curves to draw.', ha='center', fontsize=9)
+        ax.text(0.5, 0.5, 'No label has both positive and negative test images: no curves to draw.', ha='center',
+                fontsize=9)
         return fig
     fig, axes = plt.subplots(len(labels), 4, figsize=(11, 2.6*len(labels)), squeeze=False)
     thr = metrics.drop_duplicates(['label', 'operating_point']).set_index(['label', 'operating_point']).threshold
     marks = {'fixed': ('o', '0.5'), 'youden': ('s', 'Youden'), 'f1': ('^', 'max F1')}
     for row, l in zip(axes, labels):
-        k = test[f'target_{l}'].notna(); y = test.loc[k, f'target_{l}'].astype(bool).to_numpy(); p = test.loc[k, f'prob_{l}'].to_numpy()
+        k = test[f'target_{l}'].notna()
+        y = test.loc[k, f'target_{l}'].astype(bool).to_numpy()
+        p = test.loc[k, f'prob_{l}'].to_numpy()
         fpr, tpr, _ = roc_curve(y, p); row[0].plot(fpr, tpr, lw=1); row[0].plot([0, 1], [0, 1], 'k:', lw=0.5)
-        prec, rec, _ = precision_recall_curve(y, p); row[1].plot(rec, prec, lw=1); row[1].axhline(y.mean(), color='k', ls=':', lw=0.5)
+        prec, rec, _ = precision_recall_curve(y, p)
+        row[1].plot(rec, prec, lw=1)
+        row[1].axhline(y.mean(), color='k', ls=':', lw=0.5)
         for op, (mk, name) in marks.items():
             t = thr.get((l, op), np.nan)
             if np.isnan(t): continue
@@ -43,12 +49,19 @@ def plot_grid(test:pd.DataFrame, metrics:pd.DataFrame, # predictions and the out
         row[0].legend(fontsize=6, loc='lower right'); row[0].set_ylabel(l, fontsize=8)
         t = thr.get((l, operating_point), 0.5); t = 0.5 if np.isnan(t) else t; pos = p >= t
         cm = np.array([[(~y & ~pos).sum(), (~y & pos).sum()], [(y & ~pos).sum(), (y & pos).sum()]])
-        row[2].imshow(cm, cmap='Blues'); row[2].set_xticks([0, 1], ['pred 0', 'pred 1'], fontsize=7); row[2].set_yticks([0, 1], ['true 0', 'true 1'], fontsize=7)
-        for (i, j), v in np.ndenumerate(cm): row[2].text(j, i, str(v), ha='center', va='center', fontsize=8, color='k' if v < cm.max()/2 else 'w')
-        r = reliability(y, p).dropna(); row[3].plot([0, 1], [0, 1], 'k:', lw=0.5); row[3].plot(r.mean_predicted, r.observed, 'o-', ms=3, lw=1)
+        row[2].imshow(cm, cmap='Blues')
+        row[2].set_xticks([0, 1], ['pred 0', 'pred 1'], fontsize=7)
+        row[2].set_yticks([0, 1], ['true 0', 'true 1'], fontsize=7)
+        for (i, j), v in np.ndenumerate(cm):
+            row[2].text(j, i, str(v), ha='center', va='center', fontsize=8, color='k' if v < cm.max()/2 else 'w')
+        r = reliability(y, p).dropna()
+        row[3].plot([0, 1], [0, 1], 'k:', lw=0.5)
+        row[3].plot(r.mean_predicted, r.observed, 'o-', ms=3, lw=1)
         row[3].text(0.03, 0.9, f'ECE {ece(y, p):.3f}', fontsize=7)
         for ax in (row[0], row[1], row[3]): ax.set_xlim(0, 1); ax.set_ylim(0, 1.02); ax.tick_params(labelsize=6)
-    for ax, name in zip(axes[0], ['ROC (FPR vs TPR)', 'precision vs recall', f'confusion ({operating_point})', 'reliability']): ax.set_title(name, fontsize=8)
+    for ax, name in zip(axes[0], ['ROC (FPR vs TPR)', 'precision vs recall', f'confusion ({operating_point})',
+                                  'reliability']):
+        ax.set_title(name, fontsize=8)
     if title: fig.suptitle(title, fontsize=9)
     fig.tight_layout()
     return fig
@@ -61,12 +74,19 @@ STUDY_RESNET18 = pd.DataFrame([('Pleural Effusion', 0.7385, 0.7733, 0.8618), ('A
                               columns=['Disease', 'Accuracy', 'F1', 'ROC-AUC'])
 
 def study_table(metrics:pd.DataFrame, operating_point:str='fixed'):
-    "The study's table layout (Disease, Accuracy, F1, ROC-AUC) from `evaluate` output, with 95% CIs and the threshold used."
+    """The study's table layout (Disease, Accuracy, F1, ROC-AUC) from `evaluate` output, with 95% CIs and the
+    threshold used."""
     w = wide(metrics, operating_point)
     w = w[~w.label.isin(['macro', 'micro'])]
-    out = pd.DataFrame({'Disease': w.label, 'Accuracy': w.accuracy, 'Accuracy 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a, b in zip(w.accuracy_low, w.accuracy_high)],
-                        'F1': w.f1, 'F1 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a, b in zip(w.f1_low, w.f1_high)],
-                        'ROC-AUC': w.roc_auc, 'ROC-AUC 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a, b in zip(w.roc_auc_low, w.roc_auc_high)],
-                        'Threshold': w.threshold, 'Operating point': {'fixed': '0.5 (as the study)', 'youden': "Youden's J on validation", 'f1': 'max F1 on validation'}[operating_point],
+    out = pd.DataFrame({'Disease': w.label, 'Accuracy': w.accuracy,
+                        'Accuracy 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a,
+                                            b in zip(w.accuracy_low, w.accuracy_high)],
+                        'F1': w.f1, 'F1 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a,
+                                                  b in zip(w.f1_low, w.f1_high)],
+                        'ROC-AUC': w.roc_auc, 'ROC-AUC 95% CI': [f'{a:.3f}-{b:.3f}' if not np.isnan(a) else '' for a,
+                                                                 b in zip(w.roc_auc_low, w.roc_auc_high)],
+                        'Threshold': w.threshold, 'Operating point': {'fixed': '0.5 (as the study)',
+                                                                      'youden': "Youden's J on validation",
+                                                                      'f1': 'max F1 on validation'}[operating_point],
                         'Positives': w.positives, 'Images': w.n})
     return out.reset_index(drop=True)

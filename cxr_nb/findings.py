@@ -64,7 +64,8 @@ def _effusion(f, g, G, lungs, rng):
         fluid = (G.y > level) & (side*G.x > 0) & (side*G.x < g.T*1.02) & (G.y < g.y_cp + 0.06)
         layer = np.clip((G.y - level)/0.03, 0, 1)*fluid
         inside = lungs[side]
-        add += 0.26*(0.35 + 0.65*f.severity)*layer*inside; mask |= fluid & (layer > 0.2) & inside   # small effusions layer thinly
+        add += 0.26*(0.35 + 0.65*f.severity)*layer*inside
+        mask |= fluid & (layer > 0.2) & inside   # small effusions layer thinly
     return add, mask
 
 # %% ../nbs/01b_findings.ipynb #1ac5902e
@@ -81,7 +82,8 @@ def _pneumothorax(f, g, G, lungs, rng):
 
 # %% ../nbs/01b_findings.ipynb #012533e5
 def _atelectasis(f, g, G, lungs, rng):
-    "Plate-like (discoid) atelectasis: a thin, roughly horizontal band above the hemidiaphragm (volume loss is in the geometry)."
+    """Plate-like (discoid) atelectasis: a thin, roughly horizontal band above the hemidiaphragm (volume loss is in
+    the geometry)."""
     canvas = Image.new('F', (G.W, G.H), 0.0)
     for side in _sides(f):
         top = g.y_dome_r if side < 0 else g.y_dome_l
@@ -91,7 +93,8 @@ def _atelectasis(f, g, G, lungs, rng):
         L = (0.25 + 0.35*f.severity)*g.T; tilt = rng.normal(0, 0.03)
         G.line([(xc - L/2, yc - tilt/2), (xc + L/2, yc + tilt/2)], 0.006 + 0.012*f.severity, 1.0, canvas=canvas)
     band = _arr(canvas)*(lungs['both'] > 0)
-    return 0.16*(0.6 + 0.5*f.severity)*_smooth(band, 0.003*G.H), band > 0.5   # the mask before smoothing: thin bands survive at 128 px
+    # the mask before smoothing: thin bands survive at 128 px
+    return 0.16*(0.6 + 0.5*f.severity)*_smooth(band, 0.003*G.H), band > 0.5
 
 # %% ../nbs/01b_findings.ipynb #2987ab64
 def _edema(f, g, G, lungs, rng):
@@ -155,7 +158,8 @@ def _devices(f, g, G, lungs, rng):
                 G.line([(gx, gy), (gx*0.4, 0.2), (-0.04 + g.shift, 0.28), end], 0.003, 1.0, canvas=canvas)
         elif k == 'sternotomy':     # wire loops in the midline
             for i in range(int(rng.integers(4, 7))):
-                G.ellipse(g.shift*0.5 + rng.normal(0, 0.004), 0.25 + 0.05*i, 0.012, 0.007, 1.0, outline=True, width=0.003, canvas=canvas)
+                G.ellipse(g.shift*0.5 + rng.normal(0, 0.004), 0.25 + 0.05*i, 0.012, 0.007, 1.0, outline=True,
+                          width=0.003, canvas=canvas)
     dev = _arr(canvas)
     return (0.12 + 0.43*f.severity)*dev, dev > 0.3     # thin, faint lines when subtle; metal when obvious
 
@@ -173,7 +177,8 @@ def _fracture(f, g, G, lungs, rng):
     box = ndimage.binary_dilation(gap, iterations=max(2, G.H//100))
     return -0.09*gap.astype(np.float32), box
 
-DRAW = {'Consolidation': lambda f, g, G, L, r: _airspace(f, g, G, L, r, 0.30), 'Pneumonia': lambda f, g, G, L, r: _airspace(f, g, G, L, r, 0.26),
+DRAW = {'Consolidation': lambda f, g, G, L, r: _airspace(f, g, G, L, r, 0.30), 'Pneumonia': lambda f, g, G, L,
+        r: _airspace(f, g, G, L, r, 0.26),
         'Lung Opacity': lambda f, g, G, L, r: _airspace(f, g, G, L, r, 0.16), 'Pleural Effusion': _effusion,
         'Pneumothorax': _pneumothorax, 'Atelectasis': _atelectasis, 'Edema': _edema, 'Lung Lesion': _lesion,
         'Pleural Other': _pleural_thickening, 'Support Devices': _devices, 'Fracture': _fracture}

@@ -18,8 +18,10 @@ __all__ = ['CAM_LAYERS', 'grad_cam', 'pointing_game', 'heat_iou', 'load_run_mode
            'gradcam_summary', 'gradcam_montage']
 
 # %% ../nbs/07b_gradcam.ipynb #2eee7424
-# Candidate layers per architecture, last first: Grad-CAM uses the last one whose map has at least `min_cells` cells a side.
-# At 224 px the last block of a ResNet is 7 x 7; at the demo's 64 px it is 2 x 2, too coarse to point at anything, and the
+# Candidate layers per architecture, last first: Grad-CAM uses the last one whose map has at least `min_cells` cells a
+# side.
+# At 224 px the last block of a ResNet is 7 x 7; at the demo's 64 px it is 2 x 2, too coarse to point at anything, and
+# the
 # block before it (4 x 4) is used instead.
 CAM_LAYERS = {'resnet18': ['layer4', 'layer3', 'layer2'], 'resnet50': ['layer4', 'layer3', 'layer2'],
               'densenet121': ['features.norm5', 'features.denseblock3', 'features.denseblock2'],
@@ -28,17 +30,19 @@ CAM_LAYERS = {'resnet18': ['layer4', 'layer3', 'layer2'], 'resnet50': ['layer4',
 def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
              class_index:int=0, layer:str|None=None, # a layer name, or None for the architecture's candidates
              min_cells:int=4):
-    """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their spatially
-    averaged gradients, rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
+    """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their
+    spatially averaged gradients, rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
     import torch
     names = [layer] if layer else CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
     if not names: raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
     modules = dict(model.named_modules()); store, hooks = {}, []
     for n in names:
         hooks.append(modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(('act', n), o)))
-        hooks.append(modules[n].register_full_backward_hook(lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
+        hooks.append(modules[n].register_full_backward_hook(
+            lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
     try:
-        x = x.detach().float().requires_grad_(True)     # full precision: gradients of bf16 activations are too coarse for a map
+        # full precision: gradients of bf16 activations are too coarse for a map
+        x = x.detach().float().requires_grad_(True)
         with torch.enable_grad():
             out = model(x)[:, class_index].sum()
             model.zero_grad(); out.backward()
@@ -54,11 +58,13 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
 
 # %% ../nbs/07b_gradcam.ipynb #56df5849
 def pointing_game(heat:np.ndarray, mask:np.ndarray, tolerance:int=0):
-    "True when the heatmap's peak lies inside the mask (or within `tolerance` pixels of it); None when the mask is empty."
+    """True when the heatmap's peak lies inside the mask (or within `tolerance` pixels of it); None when the mask is
+    empty."""
     if not mask.any(): return None
     # an upsampled coarse map has a plateau of equal maxima at its peak: its centre is the peak, not its first pixel
     i, j = np.argwhere(heat >= heat.max() - 1e-6).mean(0).round().astype(int)
-    if tolerance: return bool(mask[max(0, i - tolerance):i + tolerance + 1, max(0, j - tolerance):j + tolerance + 1].any())
+    if tolerance:
+        return bool(mask[max(0, i - tolerance):i + tolerance + 1, max(0, j - tolerance):j + tolerance + 1].any())
     return bool(mask[i, j])
 
 # %% ../nbs/07b_gradcam.ipynb #69597174
@@ -75,7 +81,8 @@ def load_run_model(run:Path|str):
     from cxr_nb.models import create_model
     run = Path(run)
     for f in ('run.json', 'best.pt'):
-        if not (run/f).exists(): raise FileNotFoundError(f"{run/f} does not exist; train the run first (nbs/06_training.ipynb).")
+        if not (run/f).exists():
+            raise FileNotFoundError(f"{run/f} does not exist; train the run first (nbs/06_training.ipynb).")
     info = json.loads((run/'run.json').read_text())
     k = 14 if info['config']['pathology'] == 'all' else 1
     model = create_model(info['config']['arch'], k, weights=None)
@@ -84,12 +91,14 @@ def load_run_model(run:Path|str):
 
 # %% ../nbs/07b_gradcam.ipynb #212ae426
 def read_finding_mask(root:Path|str, row, label:str, size:int):
-    "The demo's drawn mask of `label` for a prediction row, resized and padded exactly as the image (None when the dataset has no masks)."
+    """The demo's drawn mask of `label` for a prediction row, resized and padded exactly as the image (None when the
+    dataset has no masks)."""
     from PIL import Image
     from cxr_nb.curation import mimic_image_path
     from cxr_nb.core import decode_mask
     from cxr_nb.images import fit_square
-    f = Path(root)/Path(mimic_image_path(row['subject_id'], row['study_id'], row['dicom_id']).iloc[0]).with_name(f"{row['dicom_id']}_mask.png")
+    f = Path(root)/Path(mimic_image_path(row['subject_id'], row['study_id'],
+                                         row['dicom_id']).iloc[0]).with_name(f"{row['dicom_id']}_mask.png")
     if not f.exists(): return None
     with Image.open(f) as im: m = decode_mask(np.asarray(im), label)
     return fit_square(m.astype(np.uint8)*255, size) > 127
@@ -97,8 +106,9 @@ def read_finding_mask(root:Path|str, row, label:str, size:int):
 # %% ../nbs/07b_gradcam.ipynb #44cf0cb8
 def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and its test predictions
                    root:Path|str, size:int, labels=None, max_per_label:int=40, batch:int=16):
-    """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls inside the finding
-    (pointing game) and the IoU of the map above half its maximum with it. Returns the scores and, per row, the image and map."""
+    """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls inside the
+    finding (pointing game) and the IoU of the map above half its maximum with it. Returns the scores and, per
+    row, the image and map."""
     import torch
     from cxr_nb.curation import mimic_image_path
     from cxr_nb.images import read_image, fit_square, normalise
@@ -111,22 +121,27 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
         items = [(r, m) for r, m in items if m is not None and m.any()]
         for s in range(0, len(items), batch):
             chunk = items[s:s + batch]
-            imgs = np.stack([fit_square(read_image(Path(root)/mimic_image_path(r['subject_id'], r['study_id'], r['dicom_id']).iloc[0], size), size) for r, _ in chunk])
+            imgs = np.stack([fit_square(read_image(Path(root)/mimic_image_path(r['subject_id'], r['study_id'],
+                                                                               r['dicom_id']).iloc[0], size),
+                                        size) for r, _ in chunk])
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
             heat = grad_cam(model, x, j)
             for (r, m), h, img in zip(chunk, heat, imgs):
-                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, prob=float(r[f'prob_{l}']), hit=pointing_game(h, m),
+                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, prob=float(r[f'prob_{l}']),
+                                 hit=pointing_game(h, m),
                                  iou=heat_iou(h, m), mask_share=float(m.mean())))
                 keep[(r['dicom_id'], l)] = (img, h, m)
     return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'prob', 'hit', 'iou', 'mask_share']), keep
 
 # %% ../nbs/07b_gradcam.ipynb #ab41c431
 def gradcam_summary(scores:pd.DataFrame):
-    "Per label: images scored, pointing-game hit rate (with the rate a uniformly random peak would get: the mask's share of the image), mean IoU."
+    """Per label: images scored, pointing-game hit rate (with the rate a uniformly random peak would get: the mask's
+    share of the image), mean IoU."""
     if scores.empty: return pd.DataFrame(columns=['label', 'images', 'pointing_game', 'chance', 'mean_iou'])
     keys = [k for k in ('model', 'layer', 'label') if k in scores]
     g = scores.groupby(keys, sort=False)
-    return pd.DataFrame(dict(images=g.size(), pointing_game=g.hit.mean(), chance=g.mask_share.mean(), mean_iou=g.iou.mean())).reset_index()
+    return pd.DataFrame(dict(images=g.size(), pointing_game=g.hit.mean(), chance=g.mask_share.mean(),
+                             mean_iou=g.iou.mean())).reset_index()
 
 # %% ../nbs/07b_gradcam.ipynb #82011fe8
 def gradcam_montage(scores:pd.DataFrame, keep:dict, n:int=4, title:str=''):
@@ -138,11 +153,14 @@ def gradcam_montage(scores:pd.DataFrame, keep:dict, n:int=4, title:str=''):
     for ax_row, part, name in zip(axes, (hits, misses), ('peak inside the finding', 'peak outside')):
         for ax, r in zip(ax_row, part.itertuples()):
             img, h, m = keep[(r.dicom_id, r.label)]
-            ax.imshow(img, cmap='gray'); ax.imshow(h, cmap='jet', alpha=0.35); ax.contour(m, levels=[0.5], colors='w', linewidths=0.8)
+            ax.imshow(img, cmap='gray')
+            ax.imshow(h, cmap='jet', alpha=0.35)
+            ax.contour(m, levels=[0.5], colors='w', linewidths=0.8)
             i, j = np.argwhere(h >= h.max() - 1e-6).mean(0); ax.plot(j, i, 'w+', ms=8)
             ax.set_title(f'{r.label}\np={r.prob:.2f}, IoU {r.iou:.2f}', fontsize=7)
         for ax in ax_row: ax.axis('off')
-        ax_row[0].text(-0.05, 0.5, name, transform=ax_row[0].transAxes, rotation=90, va='center', ha='right', fontsize=8)
+        ax_row[0].text(-0.05, 0.5, name, transform=ax_row[0].transAxes, rotation=90, va='center', ha='right',
+                       fontsize=8)
     if title: fig.suptitle(title, fontsize=8)
     fig.tight_layout()
     return fig

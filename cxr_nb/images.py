@@ -44,14 +44,16 @@ def read_image(path:Path|str, # a JPEG, PNG (8 or 16 bit, grey, RGB or RGBA) or 
     path = Path(path)
     if path.suffix.lower() in ('.dcm', '.dicom'): return read_dicom(path)
     with Image.open(path) as im:
-        if size and im.format == 'JPEG': im.draft('L', (size, size))   # DCT scaling: decode at 1/2, 1/4 or 1/8 when it is enough
+        if size and im.format == 'JPEG':
+            im.draft('L', (size, size))   # DCT scaling: decode at 1/2, 1/4 or 1/8 when it is enough
         if im.mode in ('I;16', 'I;16B', 'I', 'F'): return _to_uint8(np.asarray(im))
         return np.asarray(im.convert('L'))
 
 # %% ../nbs/04_images.ipynb #9852139c
 def fit_square(img:np.ndarray, size:int):
-    """Resize keeping the aspect ratio and pad to `size` x `size` with black. Padding rather than centre-cropping keeps
-    the costophrenic angles and apices, which lie at the edges of a chest film and carry effusions and pneumothoraces."""
+    """Resize keeping the aspect ratio and pad to `size` x `size` with black. Padding rather than centre-cropping
+    keeps the costophrenic angles and apices, which lie at the edges of a chest film and carry effusions and
+    pneumothoraces."""
     h, w = img.shape
     s = size/max(h, w)
     nh, nw = max(1, round(h*s)), max(1, round(w*s))
@@ -77,7 +79,8 @@ def _fill(args):
     for i, p in enumerate(paths, start):
         try:
             img = read_image(Path(root)/p, size)
-            if min(img.shape) < 16: raise ValueError(f'image of {img.shape[1]} x {img.shape[0]} pixels is too small to be a radiograph')
+            if min(img.shape) < 16:
+                raise ValueError(f'image of {img.shape[1]} x {img.shape[0]} pixels is too small to be a radiograph')
             arr[i] = fit_square(img, size)
         except Exception as e: errors.append((i, f'{type(e).__name__}: {e}'[:300]))
     arr.flush(); del arr
@@ -104,7 +107,8 @@ def build_cache(manifest:pd.DataFrame, # rows with dicom_id and path (relative t
                 size:int=224, # the training size (square, padded)
                 cache_dir:Path|str|None=None, # default: <root>/cache
                 jobs:int|None=None, progress:bool=True):
-    "Decode every image once (in parallel) into a memory-mapped cache keyed by the manifest and size; reuse it when it exists."
+    """Decode every image once (in parallel) into a memory-mapped cache keyed by the manifest and size; reuse it when
+    it exists."""
     from tqdm.auto import tqdm
     cache_dir = Path(cache_dir or Path(root)/'cache'); cache_dir.mkdir(parents=True, exist_ok=True)
     key = cache_key(manifest, root, size)
@@ -121,7 +125,8 @@ def build_cache(manifest:pd.DataFrame, # rows with dicom_id and path (relative t
         with ProcessPoolExecutor(jobs) as ex: results = list(tqdm(ex.map(_fill, tasks), **bar))
     else: results = [_fill(t) for t in tqdm(tasks, **bar)]
     err = dict(e for r in results for e in r)
-    index = pd.DataFrame(dict(dicom_id=manifest.dicom_id.to_numpy(), row=np.arange(n), error=[err.get(i) for i in range(n)]))
+    index = pd.DataFrame(dict(dicom_id=manifest.dicom_id.to_numpy(), row=np.arange(n),
+                              error=[err.get(i) for i in range(n)]))
     os.replace(tmp, file)
     with atomic_path(idx_file) as p: index.to_parquet(p, index=False)
     return ImageCache(file, index, size)
@@ -146,10 +151,12 @@ def augment(x, generator=None, rotate:float=10.0, flip:bool=True):
     mirror = torch.rand(b, generator=generator) < 0.5 if flip else torch.zeros(b, dtype=torch.bool)
     if angle is None: x = torch.where(mirror[:, None, None, None], x.flip(-1), x)       # exact: no resampling
     else:
-        a = torch.deg2rad(-angle); c, s = torch.cos(a), torch.sin(a)      # rows point down: counter-clockwise on screen is negative here
+        a = torch.deg2rad(-angle)
+        c, s = torch.cos(a), torch.sin(a)      # rows point down: counter-clockwise on screen is negative here
         sx = torch.where(mirror, -1.0, 1.0)          # the flip: the output's x axis reversed before the rotation
         # output (x, y) in [-1, 1] -> input position; pixel units rescaled so that a non-square image rotates rigidly
-        theta = torch.stack([torch.stack([c*sx, s*h/w, torch.zeros(b)], 1), torch.stack([-s*w/h*sx, c, torch.zeros(b)], 1)], 1)
+        theta = torch.stack([torch.stack([c*sx, s*h/w, torch.zeros(b)], 1), torch.stack([-s*w/h*sx, c, torch.zeros(b)],
+                                                                                        1)], 1)
         grid = torch.nn.functional.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
         # zero padding around x + 1 fills with -1 (black after normalisation)
         x = torch.nn.functional.grid_sample(x + 1, grid, mode='bilinear', padding_mode='zeros', align_corners=False) - 1
@@ -157,7 +164,8 @@ def augment(x, generator=None, rotate:float=10.0, flip:bool=True):
 
 # %% ../nbs/04_images.ipynb #521bc294
 class CXRDataset:
-    "Images from an `ImageCache` with binary (one pathology or a case/control `target`) or 14-label targets under a label policy."
+    """Images from an `ImageCache` with binary (one pathology or a case/control `target`) or 14-label targets under a
+    label policy."""
     def __init__(self, cache:ImageCache, frame:pd.DataFrame, # the manifest rows (or a cohort) to serve
                  pathology:str='all', # an observation, or 'all' for the 14-label target
                  policy:str='u_ones', blank:str='zero', # label policies (see cxr_nb.curation.make_target)
@@ -169,7 +177,8 @@ class CXRDataset:
         frame = frame[~frame.dicom_id.isin(bad)]
         self.frame, self.cache = frame.reset_index(drop=True), cache
         self.rows = cache.rows(self.frame.dicom_id)
-        if pathology == 'all': y = np.stack([make_target(self.frame, o, policy, blank).to_numpy() for o in CHEXPERT_LABELS], 1)
+        if pathology == 'all':
+            y = np.stack([make_target(self.frame, o, policy, blank).to_numpy() for o in CHEXPERT_LABELS], 1)
         elif 'target' in self.frame: y = self.frame.target.to_numpy(float)[:, None]
         else: y = make_target(self.frame, pathology, policy, blank).to_numpy()[:, None]
         self.label_names = list(CHEXPERT_LABELS) if pathology == 'all' else [pathology]

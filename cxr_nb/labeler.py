@@ -15,9 +15,8 @@ from .sections import section_report, strip_deid
 
 # %% auto #0
 __all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG',
-           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'POST_OR', 'POST_NEG', 'EDGE_CASES', 'mention_status', 'sentences',
-           'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder', 'label_file',
-           'main']
+           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'POST_OR', 'POST_NEG', 'mention_status', 'sentences', 'find_mentions',
+           'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder', 'label_file', 'main']
 
 # %% ../nbs/02_labeler.ipynb #ae6cdc77
 # Phrases that mention each observation (lower-case regular expressions). Whether a mention is positive,
@@ -63,9 +62,11 @@ PHRASES = {
                         r'closure device', r'generator', r'\bleads (?:terminat\w*|project\w*|overl\w*|in the right|to the right)'],
 }
 
+# %% ../nbs/02_labeler.ipynb #ecc373fc
 # "heart failure"/CHF: uncertain Cardiomegaly (never positive), as CheXpert's labeler does
 UNCERTAIN_PHRASES = {'Cardiomegaly': [r'heart failure', r'\bchf\b']}
 
+# %% ../nbs/02_labeler.ipynb #d88b7418
 # Statements of normality that are negative labels in themselves ("heart size is normal")
 _NORMAL = r'(?:(?!enlarg|prominen|wide)[^.;]){0,45}?(?:within normal limits|normal|unremarkable|not (?:be )?enlarged|not widened|upper limits of normal|top[- ]normal)'
 
@@ -81,6 +82,7 @@ _STATE_RE = {o: re.compile(p) for o, (v, p) in STATES.items()}
 
 _STATE_KEY = {'Cardiomegaly': ('heart', 'cardiac'), 'Enlarged Cardiomediastinum': ('mediastin', 'hilar'), 'Pleural Effusion': ('costophrenic',)}
 
+# %% ../nbs/02_labeler.ipynb #3cbaf6ee
 def _close(p, i):
     "Index of the parenthesis closing the group that opens at p[i]."
     depth = 0
@@ -105,7 +107,8 @@ def _split_top(g):
 
 # %% ../nbs/02_labeler.ipynb #4287d374
 def _expand(p, behind=()):
-    "A phrase as (first character, rest) variants: leading alternatives and optional words spelled out, lookbehinds moved after the first character."
+    """A phrase as (first character, rest) variants: leading alternatives and optional words spelled out, lookbehinds
+    moved after the first character."""
     while p.startswith('(?<!'):
         j = _close(p, 0); behind += (p[4:j],); p = p[j+1:]
     if p.startswith('\\b'): p = p[2:]
@@ -137,7 +140,8 @@ MENTION_RE, MENTION_GROUPS = _mention_regex()
 SCOPE_BREAK = re.compile(r'\b(?:but|however|although|though|except|aside from|apart from|otherwise|whereas|while|which|'
                          r'there (?:is|are|has been|have been)|and there|now|since)\b|[;:]')
 
-NEUTRAL = re.compile(r'\bno (?:significant |substantial |appreciable |interval |definite )?(?:change|increase|decrease|progression|worsening)\b'
+NEUTRAL = re.compile(r'\bno (?:significant |substantial |appreciable |interval |definite )?'
+                     r'(?:change|increase|decrease|progression|worsening)\b'
                      r'|\bnot (?:significantly )?(?:changed|increased|decreased)\b')
 
 DOUBLE_NEG = re.compile(r'\b(?:can ?not|could not|does not|not) (?:be )?(?:exclude[ds]?|rule[ds]? out|ruled out)\b'
@@ -147,21 +151,27 @@ NEG_PRE = re.compile(r'\b(?:no|not|without|free of|negative for|absence of|absen
                      r'removal of|removed|rather than|lack of|ruled out for)\b')
 
 UNC_PRE = re.compile(r'\b(?:possible|possibly|probable|probably|likely|may|might|could|question of|questionable|questioned|'
-                     r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|indeterminate|presum\w*|'
-                     r'worrisome|differential|rule out|r/o|evaluate for|assess for|evaluation (?:of|for)|versus|vs|cannot exclude|uncertain|not certain|'
-                     r'apparent|atypical|early|developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w* for)\b')
+                     r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|'
+                     r'indeterminate|presum\w*|worrisome|differential|rule out|r/o|evaluate for|assess for|'
+                     r'evaluation (?:of|for)|versus|vs|cannot exclude|uncertain|not certain|apparent|atypical|early|'
+                     r'developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w* for)\b')
 
+# a disclaimer, not a finding
 POST_UNC = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|is not|are not) )?(?:not (?:entirely |completely )?(?:excluded|ruled out)|'
-                      r'can ?not be (?:excluded|ruled out)|could not be (?:excluded|ruled out)|not well (?:seen|visualized|evaluated|assessed)|'
+                      r'can ?not be (?:excluded|ruled out)|could not be (?:excluded|ruled out)|'
+                      r'not well (?:seen|visualized|evaluated|assessed)|'
                       r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|may be present|'
-                      r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident))')   # a disclaimer, not a finding
+                      r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident))')
 
 POST_OR = re.compile(r'^\W{0,3}(?:versus|vs\b|or\b)')   # "atelectasis or pneumonia": both uncertain unless negated
 
-POST_NEG = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|has|have|was|were) )?(?:no longer|not) (?:seen|present|identified|visualized|appreciated|'
-                      r'evident|demonstrated|visible|noted|detected)\b|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b'
-                      r'|^[^.;]{0,25}?\b(?:appears?|is|are|remains?) (?:within (?:the )?(?:limits of normal|normal limits)|normal\b|unremarkable)')
+POST_NEG = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|has|have|was|were) )?(?:no longer|not) '
+                      r'(?:seen|present|identified|visualized|appreciated|evident|demonstrated|visible|noted|detected)\b'
+                      r'|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b'
+                      r'|^[^.;]{0,25}?\b(?:appears?|is|are|remains?) '
+                      r'(?:within (?:the )?(?:limits of normal|normal limits)|normal\b|unremarkable)')
 
+# %% ../nbs/02_labeler.ipynb #e0b1601a
 def mention_status(sentence:str, start:int, end:int): # a lower-case sentence and the span of a mention in it
     "1 positive, 0 negated or -1 uncertain, and the cue that decided it, for the mention at `start:end`."
     pre = sentence[:start]
@@ -202,7 +212,8 @@ def find_mentions(text:str): # report text (any case)
             if _STATE_KEY[obs][0] in s or (len(_STATE_KEY[obs]) > 1 and _STATE_KEY[obs][1] in s):
                 for m in _STATE_RE[obs].finditer(s):
                     if not any(f[0] == obs and f[5] < m.end() and m.start() < f[6] for f in found):
-                        found.append((obs, m.group(0), val, 'normal' if val == 0 else 'not well seen', s, m.start(), m.end()))
+                        found.append((obs, m.group(0), val, 'normal' if val == 0 else 'not well seen', s, m.start(),
+                                      m.end()))
         out += [f[:5] for f in found]
     return out
 
@@ -213,7 +224,12 @@ def aggregate(values:dict): # observation -> list of mention values (impression 
     for o in CHEXPERT_LABELS:
         v = values.get(o, [])
         lab[o] = 1.0 if 1 in v else -1.0 if -1 in v else 0.0 if 0 in v else np.nan
-    if values: lab['No Finding'] = np.nan if any(lab[o] in (1.0, -1.0) for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')) else 1.0
+    if values:
+        lab['No Finding'] = (
+            np.nan
+            if any(lab[o] in (1.0, -1.0) for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices'))
+            else 1.0
+        )
     return lab
 
 # %% ../nbs/02_labeler.ipynb #1cec9456
@@ -232,9 +248,11 @@ def label_report(text:str): # one report: whole text (sectioned here) or a singl
 
 # %% ../nbs/02_labeler.ipynb #9dcc10b8
 def label_reports(texts): # report texts (a list or Series); None, NaN or empty strings allowed
-    "Label many reports: a DataFrame with the 14 columns of MIMIC's `-chexpert.csv` (float: 1, 0, -1, NaN), indexed like `texts`."
+    """Label many reports: a DataFrame with the 14 columns of MIMIC's `-chexpert.csv` (float: 1, 0, -1, NaN), indexed
+    like `texts`."""
     texts = pd.Series(texts) if not isinstance(texts, pd.Series) else texts
-    df = pd.DataFrame([label_report(t) for t in texts], index=texts.index, columns=list(CHEXPERT_LABELS), dtype='float64')
+    df = pd.DataFrame([label_report(t) for t in texts], index=texts.index, columns=list(CHEXPERT_LABELS),
+                      dtype='float64')
     empty = int(sum(not isinstance(t, str) or not t.strip() for t in texts))
     df = df[sorted(CHEXPERT_LABELS)]            # MIMIC's column order
     df.attrs['empty_reports'] = empty
@@ -250,105 +268,6 @@ def explain(text:str): # one report
             rows.append(dict(section=name, observation=obs, phrase=phrase, label=int(val),
                              status={1: 'positive', 0: 'negated', -1: 'uncertain'}[int(val)], cue=cue, sentence=sent))
     return pd.DataFrame(rows, columns=['section', 'observation', 'phrase', 'label', 'status', 'cue', 'sentence'])
-
-# %% ../nbs/02_labeler.ipynb #4c91c6ec
-EDGE_CASES = [  # (sentence, expected labels; unlisted observations blank, No Finding checked only where listed)
-    # negation
-    ("No pleural effusion.", {'Pleural Effusion': 0}),
-    ("There is no pneumothorax.", {'Pneumothorax': 0}),
-    ("No focal consolidation, pleural effusion, or pneumothorax.", {'Consolidation': 0, 'Pleural Effusion': 0, 'Pneumothorax': 0}),
-    ("Lungs are clear without effusion or edema.", {'Pleural Effusion': 0, 'Edema': 0}),
-    ("The lungs are free of consolidation.", {'Consolidation': 0}),
-    ("Negative for pneumonia.", {'Pneumonia': 0}),
-    ("There is no evidence of pulmonary edema.", {'Edema': 0}),
-    ("Pneumothorax is not seen.", {'Pneumothorax': 0}),
-    ("No acute fracture is identified.", {'Fracture': 0}),
-    ("Neither effusion nor pneumothorax is present.", {'Pleural Effusion': 0, 'Pneumothorax': 0}),
-    ("No new consolidation.", {'Consolidation': 0}),
-    ("Absence of pleural effusion.", {'Pleural Effusion': 0}),
-    # resolution
-    ("The previously seen left effusion has resolved.", {'Pleural Effusion': 0}),
-    ("Interval resolution of the right lower lobe pneumonia.", {'Pneumonia': 0}),
-    ("Interval removal of the endotracheal tube.", {'Support Devices': 0}),
-    ("Right pneumothorax has cleared.", {'Pneumothorax': 0}),
-    # uncertainty
-    ("Pneumonia cannot be excluded.", {'Pneumonia': -1}),
-    ("Possible small left pleural effusion.", {'Pleural Effusion': -1}),
-    ("Opacity may represent atelectasis.", {'Lung Opacity': 1, 'Atelectasis': -1}),
-    ("Findings could reflect early edema.", {'Edema': -1}),
-    ("Left basilar opacity, atelectasis versus pneumonia.", {'Lung Opacity': 1, 'Atelectasis': -1, 'Pneumonia': -1}),
-    ("Atelectasis or consolidation in the left lower lobe.", {'Atelectasis': -1, 'Consolidation': -1}),
-    ("Findings are suspicious for pneumonia.", {'Pneumonia': -1}),
-    ("Likely small bilateral effusions.", {'Pleural Effusion': -1}),
-    ("Questionable nodule in the right upper lobe.", {'Lung Lesion': -1}),
-    ("The left costophrenic angle is not well seen.", {'Pleural Effusion': -1}),
-    ("Underlying infection is not excluded.", {'Pneumonia': -1}),
-    ("Cannot rule out a small pneumothorax.", {'Pneumothorax': -1}),
-    ("Borderline cardiomegaly.", {'Cardiomegaly': -1}),
-    # double negation and negated uncertainty
-    ("A small effusion cannot be excluded.", {'Pleural Effusion': -1}),
-    ("No focal consolidation concerning for pneumonia.", {'Consolidation': 0, 'Pneumonia': 0}),
-    # heart failure
-    ("Findings consistent with congestive heart failure.", {'Cardiomegaly': -1}),
-    ("History of CHF.", {'Cardiomegaly': -1}),
-    # cardiomegaly and mediastinum, positive and normal
-    ("The heart is enlarged.", {'Cardiomegaly': 1}),
-    ("Moderate cardiomegaly.", {'Cardiomegaly': 1}),
-    ("The cardiac silhouette is enlarged.", {'Cardiomegaly': 1}),
-    ("Enlarged heart.", {'Cardiomegaly': 1}),
-    ("Heart size is normal.", {'Cardiomegaly': 0}),
-    ("The heart is not enlarged.", {'Cardiomegaly': 0}),
-    ("Normal heart size and mediastinal contours.", {'Cardiomegaly': 0}),
-    ("The mediastinum is widened.", {'Enlarged Cardiomediastinum': 1}),
-    ("Mediastinal contours are within normal limits.", {'Enlarged Cardiomediastinum': 0}),
-    ("Enlarged cardiomediastinal silhouette.", {'Enlarged Cardiomediastinum': 1, 'Cardiomegaly': 1}),
-    # chronic, stable, changed findings are positive
-    ("Stable moderate cardiomegaly.", {'Cardiomegaly': 1}),
-    ("Unchanged small left pleural effusion.", {'Pleural Effusion': 1}),
-    ("No change in the right lower lobe atelectasis.", {'Atelectasis': 1}),
-    ("Decreased but persistent right pleural effusion.", {'Pleural Effusion': 1}),
-    ("Old healed right rib fractures.", {'Fracture': 1}),
-    ("Chronic pleural thickening at the right apex.", {'Pleural Other': 1}),
-    ("No significant change in the left lower lobe consolidation.", {'Consolidation': 1}),
-    # laterality words do not change the label
-    ("Right-sided pneumothorax.", {'Pneumothorax': 1}),
-    ("Bilateral pleural effusions, left greater than right.", {'Pleural Effusion': 1}),
-    ("Blunting of the left costophrenic angle.", {'Pleural Effusion': 1}),
-    # devices
-    ("ET tube terminates 4 cm above the carina.", {'Support Devices': 1}),
-    ("Right PICC line tip in the SVC.", {'Support Devices': 1}),
-    ("Left-sided pacemaker with leads in the right atrium and ventricle.", {'Support Devices': 1}),
-    ("Median sternotomy wires are intact.", {'Support Devices': 1}),
-    ("Nasogastric tube courses below the diaphragm.", {'Support Devices': 1}),
-    ("Right internal jugular central venous catheter.", {'Support Devices': 1}),
-    # other observations
-    ("Patchy airspace opacity in the right lower lobe.", {'Lung Opacity': 1}),
-    ("There is a 1 cm nodule in the left upper lobe.", {'Lung Lesion': 1}),
-    ("A right hilar mass.", {'Lung Lesion': 1}),
-    ("Mild pulmonary edema.", {'Edema': 1}),
-    ("Pulmonary vascular congestion.", {'Edema': 1}),
-    ("Right lower lobe pneumonia.", {'Pneumonia': 1}),
-    ("Plate-like atelectasis at the left base.", {'Atelectasis': 1}),
-    ("Small right apical pneumothorax.", {'Pneumothorax': 1}),
-    ("Displaced fracture of the left seventh rib.", {'Fracture': 1}),
-    # multi-finding sentences and scope
-    ("No pneumothorax, but there is a small left effusion.", {'Pneumothorax': 0, 'Pleural Effusion': 1}),
-    ("Cardiomegaly with mild pulmonary edema and small bilateral effusions.", {'Cardiomegaly': 1, 'Edema': 1, 'Pleural Effusion': 1}),
-    ("No effusion; however, there is left lower lobe atelectasis.", {'Pleural Effusion': 0, 'Atelectasis': 1}),
-    ("The heart is enlarged, but there is no edema.", {'Cardiomegaly': 1, 'Edema': 0}),
-    ("Left lower lobe consolidation, no pneumothorax.", {'Consolidation': 1, 'Pneumothorax': 0}),
-    # No Finding
-    ("No acute cardiopulmonary process.", {'No Finding': 1}),
-    ("The lungs are clear. No effusion or pneumothorax. Heart size normal.", {'No Finding': 1, 'Pleural Effusion': 0, 'Pneumothorax': 0, 'Cardiomegaly': 0}),
-    ("ET tube in good position. Lungs are clear.", {'Support Devices': 1, 'No Finding': 1}),
-    ("Possible small effusion.", {'Pleural Effusion': -1, 'No Finding': None}),
-    # healed disease, implants, disclaimers
-    ("Calcified granulomas from prior granulomatous infection.", {'Pneumonia': None}),
-    ("Prosthetic right shoulder.", {'Support Devices': 1}),
-    ("Cardiac generator with leads terminating in the right atrium.", {'Support Devices': 1}),
-    ("Please note that nondisplaced fractures may not be demonstrated.", {'Fracture': -1}),
-    ("Recommend clinical correlation for infection.", {'Pneumonia': -1}),
-]
 
 # %% ../nbs/02_labeler.ipynb #8912a578
 def read_report_folder(folder:Path|str): # a folder holding MIMIC-layout report files, at any depth
@@ -368,11 +287,16 @@ def read_report_folder(folder:Path|str): # a folder holding MIMIC-layout report 
 def label_file(inp:Path|str, column:str='report'):
     "Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns."
     inp = Path(inp)
-    if inp.is_dir(): df = read_report_folder(inp)
+    if inp.is_dir():
+        df = read_report_folder(inp)
     elif inp.exists():
         df = pd.read_csv(inp)
-        if column not in df.columns: raise ValueError(f"{inp} has no column {column!r}; its columns are: {', '.join(map(str, df.columns))}. Use --column.")
-    else: raise FileNotFoundError(f"{inp} does not exist.")
+        if column not in df.columns:
+            raise ValueError(
+                f"{inp} has no column {column!r}; its columns are: {', '.join(map(str, df.columns))}. Use --column."
+            )
+    else:
+        raise FileNotFoundError(f"{inp} does not exist.")
     labels = label_reports(df[column if not inp.is_dir() else 'report'])
     out = pd.concat([df.drop(columns=[column if not inp.is_dir() else 'report']), labels], axis=1)
     out.attrs['empty_reports'] = labels.attrs['empty_reports']
@@ -381,12 +305,20 @@ def label_file(inp:Path|str, column:str='report'):
 # %% ../nbs/02_labeler.ipynb #4a954cf7
 def main(argv=None):
     "cxr-label: label radiology reports with the 14 CheXpert observations."
-    p = argparse.ArgumentParser(prog='cxr-label', description='Label reports (CSV column or folder of MIMIC .txt files) with 14 CheXpert observations.')
-    p.add_argument('input'); p.add_argument('-o', '--output', required=True); p.add_argument('--column', default='report')
+    p = argparse.ArgumentParser(
+        prog='cxr-label',
+        description='Label reports (CSV column or folder of MIMIC .txt files) with 14 CheXpert observations.',
+    )
+    p.add_argument('input')
+    p.add_argument('-o', '--output', required=True)
+    p.add_argument('--column', default='report')
     a = p.parse_args(argv)
     t0 = time.time()
     try: out = label_file(a.input, a.column)
     except (ValueError, FileNotFoundError) as e: print(f'cxr-label: {e}', file=sys.stderr); return 2
     out.to_csv(a.output, index=False)
-    print(f"cxr-label: {len(out)} reports labelled ({out.attrs['empty_reports']} empty or not text, left blank) in {time.time() - t0:.1f} s -> {a.output}")
+    print(
+        f"cxr-label: {len(out)} reports labelled ({out.attrs['empty_reports']} empty or not text, left blank) in"
+        f" {time.time() - t0:.1f} s -> {a.output}"
+    )
     return 0

@@ -16,15 +16,19 @@ from .labeler import label_reports, explain
 __all__ = ['NAIVE_KEYWORDS', 'naive_label', 'mesh_reference', 'agreement', 'f1_ci', 'disagreements']
 
 # %% ../nbs/02b_labeler_validation.ipynb #11717947
-NAIVE_KEYWORDS = {'Enlarged Cardiomediastinum': ['mediastinal widening', 'widened mediastinum'], 'Cardiomegaly': ['cardiomegaly', 'enlarged heart'],
-                  'Lung Lesion': ['nodule', 'mass'], 'Lung Opacity': ['opacity', 'opacities', 'infiltrate'], 'Edema': ['edema'],
+NAIVE_KEYWORDS = {'Enlarged Cardiomediastinum': ['mediastinal widening', 'widened mediastinum'],
+                  'Cardiomegaly': ['cardiomegaly', 'enlarged heart'],
+                  'Lung Lesion': ['nodule', 'mass'], 'Lung Opacity': ['opacity', 'opacities', 'infiltrate'],
+                  'Edema': ['edema'],
                   'Consolidation': ['consolidation'], 'Pneumonia': ['pneumonia'], 'Atelectasis': ['atelectasis'],
-                  'Pneumothorax': ['pneumothorax'], 'Pleural Effusion': ['effusion'], 'Pleural Other': ['pleural thickening'],
+                  'Pneumothorax': ['pneumothorax'], 'Pleural Effusion': ['effusion'],
+                  'Pleural Other': ['pleural thickening'],
                   'Fracture': ['fracture'], 'Support Devices': ['tube', 'line', 'catheter', 'pacemaker', 'wires']}
 _NAIVE_NEG = re.compile(r'\b(?:no|not|without|negative)\b')
 
 def naive_label(text:str):
-    "The baseline: keyword found -> 1, or 0 when a negation word precedes it in the sentence; No Finding when nothing is positive."
+    """The baseline: keyword found -> 1, or 0 when a negation word precedes it in the sentence; No Finding when
+    nothing is positive."""
     lab = {o: np.nan for o in CHEXPERT_LABELS}
     if not isinstance(text, str): return lab
     for s in re.split(r'[.\n]', text.lower()):
@@ -32,7 +36,8 @@ def naive_label(text:str):
             for k in kws:
                 i = s.find(k)
                 if i >= 0: lab[o] = max(0.0 if _NAIVE_NEG.search(s[:i]) else 1.0, 0.0 if np.isnan(lab[o]) else lab[o])
-    lab['No Finding'] = 1.0 if not any(lab[o] == 1 for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')) else np.nan
+    lab['No Finding'] = 1.0 if not any(lab[o] == 1 for o in CHEXPERT_LABELS
+                                       if o not in ('No Finding', 'Support Devices')) else np.nan
     return lab
 
 # %% ../nbs/02b_labeler_validation.ipynb #75c2d60b
@@ -41,53 +46,64 @@ def mesh_reference(openi:pd.DataFrame): # `cxr_nb.openi.read_openi()` output
     from cxr_nb.openi import mesh_observations
     ref = pd.DataFrame([{o: 1 for o, *_ in mesh_observations(m)} for m in openi.mesh], index=openi.index)
     ref = ref.reindex(columns=list(CHEXPERT_LABELS)).fillna(0).astype(int)
-    ref['No Finding'] = (ref[[o for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices')]].sum(axis=1) == 0).astype(int)
+    ref['No Finding'] = (ref[[o for o in CHEXPERT_LABELS
+                              if o not in ('No Finding', 'Support Devices')]].sum(axis=1) == 0).astype(int)
     return ref
 
 # %% ../nbs/02b_labeler_validation.ipynb #265370c1
 def _hits(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive'):
-    "(reports x 14) booleans in `CHEXPERT_LABELS` order: the reference's positives and the labeler's (uncertain counted as `uncertain` says)."
+    """(reports x 14) booleans in `CHEXPERT_LABELS` order: the reference's positives and the labeler's (uncertain
+    counted as `uncertain` says)."""
     pos = [1.0, -1.0] if uncertain == 'positive' else [1.0]
-    return (np.stack([ref[o].to_numpy() == 1 for o in CHEXPERT_LABELS], 1), np.stack([pred[o].isin(pos).to_numpy() for o in CHEXPERT_LABELS], 1))
+    return (np.stack([ref[o].to_numpy() == 1 for o in CHEXPERT_LABELS], 1),
+            np.stack([pred[o].isin(pos).to_numpy() for o in CHEXPERT_LABELS], 1))
 
 # %% ../nbs/02b_labeler_validation.ipynb #8c31dfaa
 def agreement(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None):
-    "Precision, recall, F1 and support per observation, micro and macro F1 (and macro over the `common` observations) of `pred` against 0/1 `ref`."
+    """Precision, recall, F1 and support per observation, micro and macro F1 (and macro over the `common`
+    observations) of `pred` against 0/1 `ref`."""
     y, p = _hits(pred, ref, uncertain)
-    t = pd.DataFrame(dict(observation=list(CHEXPERT_LABELS), support=y.sum(0), tp=(y & p).sum(0), fp=(~y & p).sum(0), fn=(y & ~p).sum(0)))
+    t = pd.DataFrame(dict(observation=list(CHEXPERT_LABELS), support=y.sum(0), tp=(y & p).sum(0), fp=(~y & p).sum(0),
+                          fn=(y & ~p).sum(0)))
     t['precision'], t['recall'] = t.tp/(t.tp + t.fp).clip(lower=1), t.tp/(t.tp + t.fn).clip(lower=1)
     t['f1'] = 2*t.tp/(2*t.tp + t.fp + t.fn).clip(lower=1)
     tp, fp, fn = t.tp.sum(), t.fp.sum(), t.fn.sum()
     common = t.observation[t.support >= 30] if common is None else common
-    t.attrs.update(micro_f1=2*tp/(2*tp + fp + fn), macro_f1=t.f1.mean(), macro_f1_30=t[t.observation.isin(common)].f1.mean())
+    t.attrs.update(micro_f1=2*tp/(2*tp + fp + fn), macro_f1=t.f1.mean(),
+                   macro_f1_30=t[t.observation.isin(common)].f1.mean())
     return t
 
 # %% ../nbs/02b_labeler_validation.ipynb #4945a6dd
-def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None, n_boot:int=1000, seed:int=0, level:float=0.95):
-    "Bootstrap intervals (reports resampled) of the micro, macro and macro (`common`) F1 of `agreement`: a dict of (low, high)."
+def f1_ci(pred:pd.DataFrame, ref:pd.DataFrame, uncertain:str='positive', common=None, n_boot:int=1000, seed:int=0,
+          level:float=0.95):
+    """Bootstrap intervals (reports resampled) of the micro, macro and macro (`common`) F1 of `agreement`: a dict of
+    (low, high)."""
     y, p = _hits(pred, ref, uncertain)
     obs = list(CHEXPERT_LABELS)
     common = [o for o in obs if y[:, obs.index(o)].sum() >= 30] if common is None else list(common)
     cols = [obs.index(o) for o in common]
-    rng, n, chunk = np.random.default_rng(seed), len(y), max(1, 20_000_000//max(len(y)*len(obs), 1))   # resamples in blocks of ~20 MB
+    # resamples in blocks of ~20 MB
+    rng, n, chunk = np.random.default_rng(seed), len(y), max(1, 20_000_000//max(len(y)*len(obs), 1))
     counts = []
     for start in range(0, n_boot, chunk):
         idx = rng.integers(0, n, (min(chunk, n_boot - start), n))     # the same resampled reports for tp, fp and fn
         counts.append([(y & p)[idx].sum(1), (~y & p)[idx].sum(1), (y & ~p)[idx].sum(1)])
     tp, fp, fn = (np.concatenate(c) for c in zip(*counts))           # (n_boot, 14) counts each
     f1 = 2*tp/np.maximum(2*tp + fp + fn, 1)
-    stats = dict(micro_f1=2*tp.sum(1)/np.maximum((2*tp + fp + fn).sum(1), 1), macro_f1=f1.mean(1), macro_f1_30=f1[:, cols].mean(1))
+    stats = dict(micro_f1=2*tp.sum(1)/np.maximum((2*tp + fp + fn).sum(1), 1), macro_f1=f1.mean(1),
+                 macro_f1_30=f1[:, cols].mean(1))
     a = (1 - level)/2
     return {k: (float(np.quantile(v, a)), float(np.quantile(v, 1 - a))) for k, v in stats.items()}
 
 # %% ../nbs/02b_labeler_validation.ipynb #85a59aa1
 def disagreements(pred:pd.DataFrame, ref:pd.DataFrame, texts:pd.Series, observation:str, kind:str='fp', n:int=3):
-    "Up to `n` reports where `pred` says positive (kind 'fp') or misses (kind 'fn') `observation` against `ref`, with the deciding phrases."
+    """Up to `n` reports where `pred` says positive (kind 'fp') or misses (kind 'fn') `observation` against `ref`,
+    with the deciding phrases."""
     p, y = pred[observation].isin([1.0, -1.0]), ref[observation] == 1
     idx = pred.index[(p & ~y) if kind == 'fp' else (~p & y)][:n]
     rows = []
     for i in idx:
         ex = explain(texts[i]); ex = ex[ex.observation == observation]
-        rows.append(dict(report=i, mentions='; '.join(f"{r.phrase} -> {r.status}{' (' + r.cue + ')' if r.cue else ''}" for r in ex.itertuples()) or 'none found',
-                         text=texts[i][:300]))
+        rows.append(dict(report=i, mentions='; '.join(f"{r.phrase} -> {r.status}{' (' + r.cue + ')' if r.cue else ''}"
+                                                      for r in ex.itertuples()) or 'none found', text=texts[i][:300]))
     return pd.DataFrame(rows)

@@ -21,30 +21,43 @@ def labels_in(pred:pd.DataFrame):
 
 # %% ../nbs/06a_metrics.ipynb #dadbd700
 def check_predictions(pred:pd.DataFrame, name:str='predictions'):
-    "Raise a clear error for a prediction table that cannot be evaluated: missing columns, NaN or out-of-range scores, duplicate ids."
+    """Raise a clear error for a prediction table that cannot be evaluated: missing columns, NaN or out-of-range
+    scores, duplicate ids."""
     need = {'dicom_id', 'subject_id'}
-    if missing := need - set(pred.columns): raise ValueError(f"{name}: missing columns {sorted(missing)}; prediction files come from cxr_nb.training.predict.")
+    if missing := need - set(pred.columns):
+        raise ValueError(
+            f"{name}: missing columns {sorted(missing)}; prediction files come from cxr_nb.inference.predict."
+        )
     labels = labels_in(pred)
-    if not labels: raise ValueError(f"{name}: no prob_<label> columns; prediction files come from cxr_nb.training.predict.")
+    if not labels:
+        raise ValueError(f"{name}: no prob_<label> columns; prediction files come from cxr_nb.inference.predict.")
     for l in labels:
         if f'target_{l}' not in pred: raise ValueError(f"{name}: prob_{l} has no target_{l} column.")
         p = pred[f'prob_{l}']
         if p.isna().any():
             rows = list(np.flatnonzero(p.isna().to_numpy())[:5])
-            raise ValueError(f"{name}: {int(p.isna().sum())} NaN scores in prob_{l} (rows {rows}...); a model that outputs NaN diverged: "
-                             "retrain with a lower learning rate rather than evaluating it.")
-        if ((p < 0) | (p > 1)).any(): raise ValueError(f"{name}: prob_{l} has values outside [0, 1]; these must be probabilities, not logits.")
+            raise ValueError(
+                f"{name}: {int(p.isna().sum())} NaN scores in prob_{l} (rows {rows}...); a model that outputs NaN"
+                " diverged: retrain with a lower learning rate rather than evaluating it."
+            )
+        if ((p < 0) | (p > 1)).any():
+            raise ValueError(f"{name}: prob_{l} has values outside [0, 1]; these must be probabilities, not logits.")
         t = pred[f'target_{l}'].dropna()
-        if not t.isin([0, 1]).all(): raise ValueError(f"{name}: target_{l} must be 0, 1 or blank, found {sorted(set(t) - {0, 1})[:5]}.")
+        if not t.isin([0, 1]).all():
+            raise ValueError(f"{name}: target_{l} must be 0, 1 or blank, found {sorted(set(t) - {0, 1})[:5]}.")
     if pred.dicom_id.duplicated().any():
-        raise ValueError(f"{name}: {int(pred.dicom_id.duplicated().sum())} duplicate dicom_id rows, e.g. {pred.dicom_id[pred.dicom_id.duplicated()].iloc[0]}.")
+        raise ValueError(
+            f"{name}: {int(pred.dicom_id.duplicated().sum())} duplicate dicom_id rows, e.g."
+            f" {pred.dicom_id[pred.dicom_id.duplicated()].iloc[0]}."
+        )
     return labels
 
 # %% ../nbs/06a_metrics.ipynb #7756915e
 def read_predictions(path:Path|str):
-    "A prediction CSV (from `cxr_nb.training.predict`), checked."
+    "A prediction CSV (from `cxr_nb.inference.predict`), checked."
     path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist; train the model first (nbs/06_training.ipynb writes it).")
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist; train the model first (nbs/06_training.ipynb writes it).")
     pred = pd.read_csv(path, dtype={'dicom_id': str})
     check_predictions(pred, str(path))
     return pred
@@ -75,22 +88,26 @@ def _from_counts(tp, fp, tn, fn):
     with np.errstate(invalid='ignore', divide='ignore'):
         n = tp + fp + tn + fn
         return dict(accuracy=(tp + tn)/n, f1=np.where(2*tp + fp + fn > 0, 2*tp/(2*tp + fp + fn), np.nan),
-                    precision=np.where(tp + fp > 0, tp/(tp + fp), np.nan), sensitivity=np.where(tp + fn > 0, tp/(tp + fn), np.nan),
+                    precision=np.where(tp + fp > 0, tp/(tp + fp), np.nan),
+                    sensitivity=np.where(tp + fn > 0, tp/(tp + fn), np.nan),
                     specificity=np.where(tn + fp > 0, tn/(tn + fp), np.nan))
 
 # %% ../nbs/06a_metrics.ipynb #65a6b025
 METRICS = ['roc_auc', 'pr_auc', 'accuracy', 'f1', 'precision', 'sensitivity', 'specificity']
 
 def patient_weights(groups, n_boot:int=1000, seed:int=0):
-    "Bootstrap weights resampling patients (not images): row 0 is the original sample, rows 1.. are resamples, shape (1+n_boot, n)."
+    """Bootstrap weights resampling patients (not images): row 0 is the original sample, rows 1.. are resamples,
+    shape (1+n_boot, n)."""
     codes, uniq = pd.factorize(pd.Series(groups).astype(str))
     rng = np.random.default_rng(seed)
-    counts = rng.multinomial(len(uniq), np.full(len(uniq), 1/len(uniq)), size=n_boot) if n_boot else np.zeros((0, len(uniq)))
+    counts = rng.multinomial(len(uniq), np.full(len(uniq), 1/len(uniq)),
+                             size=n_boot) if n_boot else np.zeros((0, len(uniq)))
     return np.vstack([np.ones((1, len(codes))), counts[:, codes].astype(float)])
 
 # %% ../nbs/06a_metrics.ipynb #85a52093
 def choose_threshold(y, p, rule:str='youden'):
-    "A decision threshold: 0.5 ('fixed', as the study), the one maximising Youden's J (sensitivity + specificity - 1), or F1."
+    """A decision threshold: 0.5 ('fixed', as the study), the one maximising Youden's J (sensitivity + specificity -
+    1), or F1."""
     from sklearn.metrics import roc_curve, precision_recall_curve
     y, p = np.asarray(y, bool), np.asarray(p, float)
     if rule == 'fixed': return 0.5
@@ -113,69 +130,95 @@ def _undefined_reason(y):
     if not y.any(): return 'no positive images in the test set: AUC, sensitivity and F1 undefined'
     return ''
 
+# %% ../nbs/06a_metrics.ipynb #f74b73ab
+def _check_validation(validate:pd.DataFrame, test:pd.DataFrame, labels:list):
+    "A clear error when `validate` cannot choose thresholds for `test`."
+    vl = check_predictions(validate, 'validation predictions')
+    if vl != labels:
+        raise ValueError(f"validation predictions score {vl}, test predictions {labels}: they must come from the same model.")
+    if overlap := set(validate.subject_id) & set(test.subject_id):
+        raise ValueError(f"{len(overlap)} patients are in both validation and test predictions "
+                         f"(e.g. {sorted(overlap)[0]}): the split leaks.")
+
+# %% ../nbs/06a_metrics.ipynb #9284489c
+def _metric_rows(label, rule, thr, vals:dict, extra:dict, ci:float):
+    "One row per metric of `vals` (arrays over the original sample and its resamples) with its CI."
+    a, rows = (1 - ci)/2, []
+    for m in METRICS:
+        v = vals[m]; boot = v[1:][~np.isnan(v[1:])]
+        lo, hi = (np.quantile(boot, [a, 1 - a]) if len(boot) else (np.nan, np.nan))
+        rows.append(dict(label=label, operating_point=rule, threshold=thr, metric=m, value=v[0], ci_low=lo, ci_high=hi,
+                         resamples=len(boot), **extra))
+    return rows
+
+# %% ../nbs/06a_metrics.ipynb #b8fe6771
+def _label_metrics(test:pd.DataFrame, validate, l:str, W:np.ndarray, rules):
+    "{rule: (y, p, w, threshold, metric arrays, extra columns)} for label `l`."
+    t = test[f'target_{l}'].to_numpy(); keep = ~np.isnan(t)
+    y, p, w = t[keep].astype(bool), test[f'prob_{l}'].to_numpy(float)[keep], W[:, keep]
+    auc, ap = _curve(y, p, w) if len(y) else (np.full(len(W), np.nan),)*2
+    extra = dict(n=int(keep.sum()), positives=int(y.sum()), prevalence=float(y.mean()) if len(y) else np.nan,
+                 note=_undefined_reason(y))
+    out = {}
+    for rule in rules:
+        if rule == 'fixed': thr = 0.5
+        else:
+            v = validate[f'target_{l}'].to_numpy(); vk = ~np.isnan(v)
+            thr = choose_threshold(v[vk].astype(bool), validate[f'prob_{l}'].to_numpy(float)[vk], rule)
+        c = _counts(y, p, w, thr if not math.isnan(thr) else np.inf)
+        vals = dict(roc_auc=auc, pr_auc=ap, **_from_counts(*c))
+        ex = extra
+        if math.isnan(thr):
+            vals.update({m: np.full(len(W), np.nan) for m in METRICS if m not in ('roc_auc', 'pr_auc')})
+            ex = dict(extra, note=(extra['note'] + '; ' if extra['note'] else '') + 'validation has one class: no threshold')
+        out[rule] = (y, p, w, thr, vals, ex)
+    return out
+
+# %% ../nbs/06a_metrics.ipynb #0cf4f427
+def _averages(items:list, rule, n_images:int, n_resamples:int, ci:float):
+    "The macro and micro rows of one operating point from the labels' `_label_metrics` entries."
+    with warnings.catch_warnings():  # a resample where every label is undefined gives NaN, as it should: no warning
+        warnings.simplefilter('ignore', RuntimeWarning)
+        macro = {m: np.nanmean(np.stack([it[4][m] for it in items]), 0) for m in METRICS}
+    rows = _metric_rows('macro', rule, np.nan, macro, dict(n=n_images, positives=sum(int(it[0].sum()) for it in items),
+                        prevalence=np.nan, note=f'mean over {len(items)} labels (undefined ones left out)'), ci)
+    ok = [it for it in items if not math.isnan(it[3]) and len(it[0])]
+    if not ok:
+        return rows + _metric_rows('micro', rule, np.nan, {m: np.full(n_resamples, np.nan) for m in METRICS},
+                                   dict(n=0, positives=0, prevalence=np.nan,
+                                        note='no label has a threshold: validation has one class for every label'), ci)
+    y, p = np.concatenate([it[0] for it in ok]), np.concatenate([it[1] for it in ok])
+    w = np.concatenate([it[2] for it in ok], 1)
+    auc, ap = _curve(y, p, w)
+    c = np.sum([np.stack(_counts(it[0], it[1], it[2], it[3])) for it in ok], 0)
+    return rows + _metric_rows('micro', rule, np.nan, dict(roc_auc=auc, pr_auc=ap, **_from_counts(*c)),
+                               dict(n=len(y), positives=int(y.sum()), prevalence=float(y.mean()),
+                                    note=f'pooled over {len(ok)} labels'), ci)
+
 # %% ../nbs/06a_metrics.ipynb #82afd5f5
-def evaluate(test:pd.DataFrame, # predictions on the test split (cxr_nb.training.predict)
-             validate:pd.DataFrame|None=None, # predictions on validation, where thresholds are chosen (None: only the 0.5 threshold)
+def evaluate(test:pd.DataFrame, # predictions on the test split (cxr_nb.inference.predict)
+             validate:pd.DataFrame|None=None, # predictions on validation, where thresholds are chosen (None: 0.5 only)
              n_boot:int=1000, seed:int=0, ci:float=0.95, rules=OPERATING_POINTS):
     """Per-label metrics on `test` at each operating point, with bootstrap CIs over patients; for several labels also
     macro (mean over labels) and micro (pooled) averages. One row per label x operating point x metric."""
     labels = check_predictions(test, 'test predictions')
-    if validate is not None:
-        vl = check_predictions(validate, 'validation predictions')
-        if vl != labels: raise ValueError(f"validation predictions score {vl}, test predictions {labels}: they must come from the same model.")
-        if overlap := set(validate.subject_id) & set(test.subject_id):
-            raise ValueError(f"{len(overlap)} patients are in both validation and test predictions (e.g. {sorted(overlap)[0]}): the split leaks.")
+    if validate is not None: _check_validation(validate, test, labels)
     rules = [r for r in rules if r == 'fixed' or validate is not None]
     W = patient_weights(test.subject_id.to_numpy(), n_boot, seed)
-    a = (1 - ci)/2
-    rows, per = [], {}
-    def add(label, rule, thr, vals, extra):
-        for m in METRICS:
-            v = vals[m]; boot = v[1:][~np.isnan(v[1:])]
-            lo, hi = (np.quantile(boot, [a, 1 - a]) if len(boot) else (np.nan, np.nan))
-            rows.append(dict(label=label, operating_point=rule, threshold=thr, metric=m, value=v[0], ci_low=lo, ci_high=hi,
-                             resamples=len(boot), **extra))
+    per = {l: _label_metrics(test, validate, l, W, rules) for l in labels}
+    rows = []
     for l in labels:
-        t = test[f'target_{l}'].to_numpy(); keep = ~np.isnan(t)
-        y, p, w = t[keep].astype(bool), test[f'prob_{l}'].to_numpy(float)[keep], W[:, keep]
-        auc, ap = _curve(y, p, w) if len(y) else (np.full(len(W), np.nan),)*2
-        extra = dict(n=int(keep.sum()), positives=int(y.sum()), prevalence=float(y.mean()) if len(y) else np.nan, note=_undefined_reason(y))
         for rule in rules:
-            if rule == 'fixed': thr = 0.5
-            else:
-                v = validate[f'target_{l}'].to_numpy(); vk = ~np.isnan(v)
-                thr = choose_threshold(v[vk].astype(bool), validate[f'prob_{l}'].to_numpy(float)[vk], rule)
-            c = _counts(y, p, w, thr if not math.isnan(thr) else np.inf)
-            vals = dict(roc_auc=auc, pr_auc=ap, **_from_counts(*c))
-            if math.isnan(thr):
-                vals.update({m: np.full(len(W), np.nan) for m in METRICS if m not in ('roc_auc', 'pr_auc')})
-                extra_r = dict(extra, note=(extra['note'] + '; ' if extra['note'] else '') + 'validation has one class: no threshold')
-            else: extra_r = extra
-            add(l, rule, thr, vals, extra_r)
-            per[(l, rule)] = (y, p, w, thr, vals)
+            _, _, _, thr, vals, extra = per[l][rule]
+            rows += _metric_rows(l, rule, thr, vals, extra, ci)
     if len(labels) > 1:
-        for rule in rules:
-            items = [per[(l, rule)] for l in labels if (l, rule) in per]
-            with warnings.catch_warnings():     # a resample where every label is undefined gives NaN, as it should: no warning
-                warnings.simplefilter('ignore', RuntimeWarning)
-                macro = {m: np.nanmean(np.stack([it[4][m] for it in items]), 0) for m in METRICS}
-            add('macro', rule, np.nan, macro, dict(n=len(test), positives=sum(int(it[0].sum()) for it in items), prevalence=np.nan,
-                                                    note=f'mean over {len(items)} labels (undefined ones left out)'))
-            ok = [it for it in items if not math.isnan(it[3]) and len(it[0])]
-            if not ok:
-                add('micro', rule, np.nan, {m: np.full(len(W), np.nan) for m in METRICS},
-                    dict(n=0, positives=0, prevalence=np.nan, note='no label has a threshold: validation has one class for every label'))
-                continue
-            y = np.concatenate([it[0] for it in ok]); p = np.concatenate([it[1] for it in ok]); w = np.concatenate([it[2] for it in ok], 1)
-            auc, ap = _curve(y, p, w)
-            c = np.sum([np.stack(_counts(it[0], it[1], it[2], it[3])) for it in ok], 0)
-            add('micro', rule, np.nan, dict(roc_auc=auc, pr_auc=ap, **_from_counts(*c)),
-                dict(n=len(y), positives=int(y.sum()), prevalence=float(y.mean()), note=f'pooled over {len(ok)} labels'))
+        for rule in rules: rows += _averages([per[l][rule] for l in labels], rule, len(test), len(W), ci)
     return pd.DataFrame(rows)
 
 # %% ../nbs/06a_metrics.ipynb #d9126237
 def wide(metrics:pd.DataFrame, operating_point:str='youden', digits:int|None=None):
-    "One row per label: each metric with its CI as `<metric>`, `<metric>_low`, `<metric>_high`, plus threshold and support."
+    """One row per label: each metric with its CI as `<metric>`, `<metric>_low`, `<metric>_high`, plus threshold and
+    support."""
     m = metrics[metrics.operating_point == operating_point]
     out = m.pivot(index='label', columns='metric', values=['value', 'ci_low', 'ci_high'])
     out.columns = [f'{met}' if k == 'value' else f"{met}_{k.split('_')[1]}" for k, met in out.columns]
@@ -186,8 +229,8 @@ def wide(metrics:pd.DataFrame, operating_point:str='youden', digits:int|None=Non
 
 # %% ../nbs/06a_metrics.ipynb #0b5c62a8
 def paired_auc_test(a:pd.DataFrame, b:pd.DataFrame, label:str, n_boot:int=1000, seed:int=0):
-    """AUC of model `b` minus model `a` on the same test images, with a 95% CI and a two-sided p-value from a paired bootstrap
-    over patients (both models scored on every resample)."""
+    """AUC of model `b` minus model `a` on the same test images, with a 95% CI and a two-sided p-value from a paired
+    bootstrap over patients (both models scored on every resample)."""
     ids_a, ids_b = set(a.dicom_id), set(b.dicom_id)
     if ids_a != ids_b:
         raise ValueError(f"the two prediction files score different images ({len(ids_a - ids_b)} only in the first, "
@@ -199,7 +242,9 @@ def paired_auc_test(a:pd.DataFrame, b:pd.DataFrame, label:str, n_boot:int=1000, 
     auc_a, _ = _curve(y, a[f'prob_{label}'].to_numpy(float)[keep], W)
     auc_b, _ = _curve(y, b[f'prob_{label}'].to_numpy(float)[keep], W)
     d = auc_b - auc_a; boot = d[1:][~np.isnan(d[1:])]
-    if not len(boot): return dict(label=label, auc_a=auc_a[0], auc_b=auc_b[0], difference=np.nan, ci_low=np.nan, ci_high=np.nan, p_value=np.nan)
+    if not len(boot):
+        return dict(label=label, auc_a=auc_a[0], auc_b=auc_b[0], difference=np.nan, ci_low=np.nan, ci_high=np.nan,
+                    p_value=np.nan)
     p = min(1.0, 2*min((boot <= 0).mean(), (boot >= 0).mean()))
     return dict(label=label, auc_a=auc_a[0], auc_b=auc_b[0], difference=d[0], ci_low=np.quantile(boot, 0.025),
                 ci_high=np.quantile(boot, 0.975), p_value=max(p, 1/len(boot)))

@@ -33,7 +33,8 @@ def weights_file(name:str): return _weights_enum(name).url.rsplit('/', 1)[-1]
 
 # %% ../nbs/05_models.ipynb #76a0e67e
 def find_weights(name:str, weights:str|Path|None=None):
-    "The local ImageNet weights file of `name`: `weights` if a path, else `$CXR_WEIGHTS/<file>`, else torch's hub cache; None if absent."
+    """The local ImageNet weights file of `name`: `weights` if a path, else `$CXR_WEIGHTS/<file>`, else torch's hub
+    cache; None if absent."""
     if weights not in (None, 'auto', 'imagenet'):
         p = Path(weights)
         if not p.exists(): raise FileNotFoundError(f"Weights file {p} for {name} does not exist.")
@@ -60,9 +61,11 @@ def _get_module(model:nn.Module, path:str):
 # %% ../nbs/05_models.ipynb #42a83e4f
 def create_model(name:str, # 'vgg16', 'resnet18', 'resnet50' or 'densenet121'
                  num_classes:int=1, # 1 for a case/control model, 14 for the multi-label one
-                 weights:str|Path|None='imagenet', # 'imagenet' (a local file), a path, or None for random initialisation
+                 # 'imagenet' (a local file), a path, or None for random initialisation
+                 weights:str|Path|None='imagenet',
                  download:bool=False): # fetch ImageNet weights from the internet when no local file exists (opt-in)
-    "A torchvision CNN with its last layer replaced for `num_classes` outputs; `model.provenance` says which weights it started from."
+    """A torchvision CNN with its last layer replaced for `num_classes` outputs; `model.provenance` says which
+    weights it started from."""
     import torchvision
     if name not in ARCHITECTURES.index:
         raise ValueError(f"Unknown architecture {name!r}; the registry has: {', '.join(ARCHITECTURES.index)}.")
@@ -74,8 +77,11 @@ def create_model(name:str, # 'vgg16', 'resnet18', 'resnet50' or 'densenet121'
             model = getattr(torchvision.models, ARCHITECTURES.loc[name, 'constructor'])(weights=_weights_enum(name))
             prov.update(weights='imagenet (downloaded)', weights_file=weights_file(name))
         elif path is None:
-            msg = (f"No ImageNet weights for {name} found ({weights_file(name)} in $CXR_WEIGHTS or {Path(torch.hub.get_dir())/'checkpoints'}); "
-                   f"starting from random initialisation. Put the file there, or pass download=True to fetch it.")
+            msg = (
+                f"No ImageNet weights for {name} found ({weights_file(name)} in $CXR_WEIGHTS or"
+                f" {Path(torch.hub.get_dir())/'checkpoints'}); starting from random initialisation. Put the file there,"
+                " or pass download=True to fetch it."
+            )
             warnings.warn(msg, stacklevel=2)
             prov['reason'] = 'no local ImageNet weights'
         else:
@@ -91,7 +97,8 @@ def count_parameters(model:nn.Module): return sum(p.numel() for p in model.param
 
 # %% ../nbs/05_models.ipynb #96ae4428
 def count_flops(model:nn.Module, size:int=224):
-    "Floating-point operations of one forward pass on a (1, 3, size, size) image (multiply-add = 2), counted on the meta device."
+    """Floating-point operations of one forward pass on a (1, 3, size, size) image (multiply-add = 2), counted on the
+    meta device."""
     from torch.utils.flop_counter import FlopCounterMode
     import copy
     m = copy.deepcopy(model).to('meta').eval()
@@ -103,6 +110,8 @@ def model_table(size:int=224, num_classes:int=14):
     "Parameters and GFLOPs (one image at `size`) of every architecture in the registry."
     rows = []
     for name in ARCHITECTURES.index:
-        with torch.device('meta'): m = create_model(name, num_classes, weights=None)   # shapes only: no memory, no init time
-        rows.append(dict(architecture=name, parameters_m=round(count_parameters(m)/1e6, 2), gflops=round(count_flops(m, size)/1e9, 2)))
+        with torch.device('meta'):
+            m = create_model(name, num_classes, weights=None)   # shapes only: no memory, no init time
+        rows.append(dict(architecture=name, parameters_m=round(count_parameters(m)/1e6, 2),
+                         gflops=round(count_flops(m, size)/1e9, 2)))
     return pd.DataFrame(rows)

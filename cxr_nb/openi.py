@@ -29,17 +29,23 @@ def _parse_openi_xml(fileobj):
     sec = {a.get('Label', '').lower(): (a.text or '').strip() for a in root.iter('AbstractText')}
     mesh = root.find('MeSH')
     images = [p.get('id') for p in root.findall('parentImage')]
-    return dict(uid=root.find('uId').get('id'), comparison=sec.get('comparison', ''), indication=sec.get('indication', ''),
+    return dict(uid=root.find('uId').get('id'), comparison=sec.get('comparison', ''),
+                indication=sec.get('indication', ''),
                 findings=sec.get('findings', ''), impression=sec.get('impression', ''),
                 mesh=[e.text.strip() for e in mesh if e.tag == 'major' and e.text] if mesh is not None else [],
                 n_images=len(images), images=images)
 
 # %% ../nbs/01d_openi.ipynb #140e725a
-def read_openi(source:Path|str|None=None): # NLMCXR_reports.tgz, or a folder of its XML files (default: torchxrayvision's copy)
-    "One row per Open-i report: uid, comparison, indication, findings, impression, the human ('major') MeSH terms, image count and ids."
+# NLMCXR_reports.tgz, or a folder of its XML files (default: torchxrayvision's copy)
+def read_openi(source:Path|str|None=None):
+    """One row per Open-i report: uid, comparison, indication, findings, impression, the human ('major') MeSH terms,
+    image count and ids."""
     source = source or openi_archive()
-    if source is None: raise FileNotFoundError("torchxrayvision is not installed, so its Open-i reports (data/NLMCXR_reports.tgz) are missing; "
-                                               "pip install torchxrayvision, or use the templated reports.")
+    if source is None:
+        raise FileNotFoundError(
+            "torchxrayvision is not installed, so its Open-i reports (data/NLMCXR_reports.tgz) are missing; "
+            "pip install torchxrayvision, or use the templated reports."
+        )
     source = Path(source)
     if source.is_dir():
         files = sorted(source.rglob('*.xml'))
@@ -60,13 +66,15 @@ MESH_MAP = pd.DataFrame([
     ('heart', 'enlarged', 'Cardiomegaly', ''),
     ('mediastinum', 'prominent|widened|enlarged', 'Enlarged Cardiomediastinum', ''),
     ('nodule', '', 'Lung Lesion', ''), ('mass', '', 'Lung Lesion', ''), ('lung', 'nodule|mass', 'Lung Lesion', ''),
-    ('opacity', '', 'Lung Opacity', ''), ('density', '', 'Lung Opacity', ''), ('airspace disease', '', 'Lung Opacity', ''),
+    ('opacity', '', 'Lung Opacity', ''), ('density', '', 'Lung Opacity', ''), ('airspace disease', '', 'Lung Opacity',
+                                                                               ''),
     ('infiltrate', '', 'Lung Opacity', ''), ('infiltrates', '', 'Lung Opacity', ''),
     ('pulmonary edema', '', 'Edema', ''), ('edema', '', 'Edema', ''), ('edemas', '', 'Edema', ''),
     ('pulmonary congestion', '', 'Edema', ''), ('congestion', '', 'Edema', ''),
     ('consolidation', '', 'Consolidation', ''),
     ('pneumonia', '', 'Pneumonia', ''),
-    ('pulmonary atelectasis', '', 'Atelectasis', ''), ('atelectasis', '', 'Atelectasis', ''), ('atelectases', '', 'Atelectasis', ''),
+    ('pulmonary atelectasis', '', 'Atelectasis', ''), ('atelectasis', '', 'Atelectasis', ''),
+    ('atelectases', '', 'Atelectasis', ''),
     ('focal atelectasis', '', 'Atelectasis', ''),
     ('pneumothorax', '', 'Pneumothorax', ''),
     ('pleural effusion', '', 'Pleural Effusion', ''), ('pleural effusions', '', 'Pleural Effusion', ''),
@@ -75,8 +83,10 @@ MESH_MAP = pd.DataFrame([
     ('pleural thickening', '', 'Pleural Other', ''), ('thickening', 'pleura', 'Pleural Other', ''),
     ('fractures, bone', '', 'Fracture', ''), ('fracture', '', 'Fracture', ''), ('rib fracture', '', 'Fracture', ''),
     ('rib fractures', '', 'Fracture', ''),
-    ('catheters, indwelling', '', 'Support Devices', 'central_line'), ('central venous catheters', '', 'Support Devices', 'central_line'),
-    ('catheterization, central venous', '', 'Support Devices', 'central_line'), ('picc', '', 'Support Devices', 'central_line'),
+    ('catheters, indwelling', '', 'Support Devices', 'central_line'), ('central venous catheters', '',
+                                                                       'Support Devices', 'central_line'),
+    ('catheterization, central venous', '', 'Support Devices', 'central_line'), ('picc', '', 'Support Devices',
+                                                                                 'central_line'),
     ('tube, inserted', '', 'Support Devices', 'ett'), ('pacemaker, artificial', '', 'Support Devices', 'pacemaker'),
     ('sternotomy', '', 'Support Devices', 'sternotomy'), ('surgical instruments', '', 'Support Devices', 'sternotomy'),
     ('implanted medical device', '', 'Support Devices', ''), ('medical device', '', 'Support Devices', ''),

@@ -31,8 +31,70 @@ class Exposure:
 def random_exposure(rng, view='PA'):
     "Exposure varies film to film; portable AP films are noisier and flatter."
     ap = view == 'AP'
-    return Exposure(gamma=float(rng.uniform(0.85, 1.2)), lo=float(rng.uniform(0.0, 0.05)), hi=float(rng.uniform(0.76, 0.9) + 0.04*ap),
-                    noise=float(rng.uniform(0.008, 0.016)*(1.4 if ap else 1.0)), blur=float(rng.uniform(0.7, 1.3)*(1.2 if ap else 1.0)))
+    return Exposure(gamma=float(rng.uniform(0.85, 1.2)), lo=float(rng.uniform(0.0, 0.05)),
+                    hi=float(rng.uniform(0.76, 0.9) + 0.04*ap),
+                    noise=float(rng.uniform(0.008, 0.016)*(1.4 if ap else 1.0)),
+                    blur=float(rng.uniform(0.7, 1.3)*(1.2 if ap else 1.0)))
+
+# %% ../nbs/01c_phantom.ipynb #94e6236f
+def _soft_tissue(g, G:_Grid, both:np.ndarray, med:np.ndarray):
+    "The density of the body's soft tissue, lungs, abdomen, mediastinum and airways (before bones and markings)."
+    x, y = G.x, G.y
+    half = 0.12 + (g.T*1.28 - 0.12)*np.clip((y - 0.02)/0.14, 0, 1)**0.5
+    body = np.sqrt(np.clip(1 - (x/half)**2, 0, 1))**0.6          # thinner tissue towards the edges
+    d = 0.42*body
+    d -= 0.26*both
+    below = (y > np.where(x < 0, G.dome(g, -1), G.dome(g, 1))) & (np.abs(x) < g.T*1.05)
+    d += 0.06*below
+    d -= 0.16*((((x - 0.14 - g.shift*0.3)/0.06)**2 + ((y - g.y_dome_l - 0.035)/0.025)**2) < 1)
+    d += 0.10*med
+    tr = _arr(G.line([(0.0, 0.0), (0.0 + g.shift*0.5, g.carina_y)], 0.022))
+    tr += _arr(G.line([(g.shift*0.5, g.carina_y), (-0.06 + g.shift*0.5, g.carina_y + 0.06)], 0.014))
+    tr += _arr(G.line([(g.shift*0.5, g.carina_y), (0.07 + g.shift*0.5, g.carina_y + 0.05)], 0.014))
+    d -= 0.11*np.clip(tr, 0, 1)*(y < g.carina_y + 0.07)
+    return d
+
+# %% ../nbs/01c_phantom.ipynb #8e1e6c89
+def _add_bones(d:np.ndarray, g, G:_Grid, both:np.ndarray, view:str, sex:str):
+    "Add spine, ribs, clavicles and breast shadows to the density `d` in place; return the posterior ribs' mask."
+    x, y = G.x, G.y
+    spine = (np.abs(x) < 0.035)*(0.85 + 0.15*np.cos(2*np.pi*y/0.042))
+    d += 0.07*spine
+    u = np.abs(x)/g.T
+    phase = (y - 0.075*u**1.8 - 0.07)/(0.052 + 0.012*y)
+    ribs = (np.mod(phase, 1.0) < 0.36)*(u < 1.08)*(u > 0.08)*(y > 0.06)*(y < np.maximum(g.y_dome_r, g.y_dome_l) + 0.05)
+    ribs = ribs.astype(np.float32)
+    ant = (np.mod((y - 0.10*(1 - u) - 0.18)/0.075, 1.0) < 0.3)*(u < 0.95)*(y < g.y_dome_r)*(y > 0.18)
+    d += (0.035 + 0.05*both)*ribs + 0.025*ant
+    cy = 0.15 - (0.03 if view == 'AP' else 0.0)
+    cl = _arr(G.line([(-0.03, cy + 0.02), (-0.15, cy - 0.005), (-0.30, cy - 0.04)], 0.022))
+    cl += _arr(G.line([(0.03, cy + 0.02), (0.15, cy - 0.005), (0.30, cy - 0.04)], 0.022))
+    d += 0.11*np.clip(cl, 0, 1)
+    if sex == 'F':
+        for s in (-1, 1): d += 0.05*np.clip(1 - (((x - s*0.2)/0.16)**2 + ((y - 0.66)/0.11)**2), 0, 1)**0.5
+    return ribs
+
+# %% ../nbs/01c_phantom.ipynb #5a6ec581
+def _lung_markings(patient:Patient, g, G:_Grid, edema:float):
+    "(vessel markings, parenchymal texture) in [0, 1]; `edema` is the severity of an Edema finding (0 without one)."
+    H, W, x, y = G.H, G.W, G.x, G.y
+    ceph = 1.0 + 0.8*edema
+    vc = Image.new('F', (W, H), 0.0); draw = ImageDraw.Draw(vc)
+    for x0, y0, x1, y1, w, upper in vessel_tree(patient.anatomy_seed):
+        wp = w*(ceph if upper else 1.0)*H          # width in pixels; thinner than a pixel draws fainter
+        draw.line(G.px([(x0 + g.shift, y0), (x1 + g.shift, y1)]), fill=min(1.0, wp), width=max(1, round(wp)))
+    hil = np.exp(-np.minimum((x - 0.08)**2, (x + 0.08)**2)/0.05 - (y - 0.42)**2/0.08)
+    vessels = _smooth(_arr(vc), 0.0025*H)*(0.35 + 0.65*hil)
+    return vessels, _blob_field(np.random.default_rng(patient.anatomy_seed), H, W, cells=24)
+
+# %% ../nbs/01c_phantom.ipynb #27bdcdb4
+def _expose(d:np.ndarray, exposure:Exposure, seed:int):
+    "The density map as a uint8 radiograph."
+    d = ndimage.gaussian_filter(d, exposure.blur*d.shape[0]/512)
+    noise = np.random.default_rng([seed, 1]).normal(0, 1, d.shape).astype(np.float32)
+    d += noise*exposure.noise*(0.6 + 0.8*np.clip(d, 0, 1))
+    img = np.clip((d - exposure.lo)/(exposure.hi - exposure.lo), 0, 1)**exposure.gamma
+    return (img*255 + 0.5).astype(np.uint8)
 
 # %% ../nbs/01c_phantom.ipynb #4884bdbc
 def render_frontal(patient:Patient, findings=(), size:tuple=(512, 440), view:str='PA',
@@ -45,52 +107,15 @@ def render_frontal(patient:Patient, findings=(), size:tuple=(512, 440), view:str
     names = {f.name for f in findings}
     g = frontal_geometry(patient, findings, view)
     G = _Grid(H, W, patient.tilt)
-    x, y = G.x, G.y
+    y = G.y
     med, heart = _mediastinum(g, G)
     outline = {s: _lung(g, G, s) for s in (-1, 1)}
     lungs = {s: outline[s] & ~med for s in (-1, 1)}
     both = (lungs[-1] | lungs[1]).astype(np.float32)
-    # body: neck, shoulders and trunk in soft tissue
-    half = 0.12 + (g.T*1.28 - 0.12)*np.clip((y - 0.02)/0.14, 0, 1)**0.5
-    body = np.sqrt(np.clip(1 - (x/half)**2, 0, 1))**0.6          # thinner tissue towards the edges
-    d = 0.42*body
-    d -= 0.26*both
-    # diaphragm and abdomen: liver under the right dome, gas bubble under the left
-    below = (y > np.where(x < 0, G.dome(g, -1), G.dome(g, 1))) & (np.abs(x) < g.T*1.05)
-    d += 0.06*below
-    d -= 0.16*((((x - 0.14 - g.shift*0.3)/0.06)**2 + ((y - g.y_dome_l - 0.035)/0.025)**2) < 1)
-    d += 0.10*med
-    # trachea and main bronchi: air in the mediastinum
-    tr = _arr(G.line([(0.0, 0.0), (0.0 + g.shift*0.5, g.carina_y)], 0.022))
-    tr += _arr(G.line([(g.shift*0.5, g.carina_y), (-0.06 + g.shift*0.5, g.carina_y + 0.06)], 0.014))
-    tr += _arr(G.line([(g.shift*0.5, g.carina_y), (0.07 + g.shift*0.5, g.carina_y + 0.05)], 0.014))
-    d -= 0.11*np.clip(tr, 0, 1)*(y < g.carina_y + 0.07)
-    # spine with vertebral bodies and disc spaces
-    spine = (np.abs(x) < 0.035)*(0.85 + 0.15*np.cos(2*np.pi*y/0.042))
-    d += 0.07*spine
-    # posterior ribs run horizontally from the spine, then down and out; anterior ribs fainter, down and in
-    u = np.abs(x)/g.T
-    phase = (y - 0.075*u**1.8 - 0.07)/(0.052 + 0.012*y)
-    ribs = (np.mod(phase, 1.0) < 0.36)*(u < 1.08)*(u > 0.08)*(y > 0.06)*(y < np.maximum(g.y_dome_r, g.y_dome_l) + 0.05)
-    ribs = ribs.astype(np.float32)
-    ant = (np.mod((y - 0.10*(1 - u) - 0.18)/0.075, 1.0) < 0.3)*(u < 0.95)*(y < g.y_dome_r)*(y > 0.18)
-    d += (0.035 + 0.05*both)*ribs + 0.025*ant
-    # clavicles (projected higher on AP films)
-    cy = 0.15 - (0.03 if view == 'AP' else 0.0)
-    cl = _arr(G.line([(-0.03, cy + 0.02), (-0.15, cy - 0.005), (-0.30, cy - 0.04)], 0.022))
-    cl += _arr(G.line([(0.03, cy + 0.02), (0.15, cy - 0.005), (0.30, cy - 0.04)], 0.022))
-    d += 0.11*np.clip(cl, 0, 1)
-    if patient.sex == 'F':   # breast shadows over the lower lateral lung fields
-        for s in (-1, 1): d += 0.05*np.clip(1 - (((x - s*0.2)/0.16)**2 + ((y - 0.66)/0.11)**2), 0, 1)**0.5
-    # vessel markings, larger centrally, fading to the periphery; cephalisation in edema
-    ceph = 1.0 + (0.8*next(f.severity for f in findings if f.name == 'Edema') if 'Edema' in names else 0.0)
-    vc = Image.new('F', (W, H), 0.0); draw = ImageDraw.Draw(vc)
-    for x0, y0, x1, y1, w, upper in vessel_tree(patient.anatomy_seed):
-        wp = w*(ceph if upper else 1.0)*H          # width in pixels; thinner than a pixel draws fainter
-        draw.line(G.px([(x0 + g.shift, y0), (x1 + g.shift, y1)]), fill=min(1.0, wp), width=max(1, round(wp)))
-    hil = np.exp(-np.minimum((x - 0.08)**2, (x + 0.08)**2)/0.05 - (y - 0.42)**2/0.08)
-    vessels = _smooth(_arr(vc), 0.0025*H)*(0.35 + 0.65*hil)
-    texture = _blob_field(np.random.default_rng(patient.anatomy_seed), H, W, cells=24)
+    d = _soft_tissue(g, G, both, med)
+    ribs = _add_bones(d, g, G, both, view, patient.sex)
+    edema = next(f.severity for f in findings if f.name == 'Edema') if 'Edema' in names else 0.0
+    vessels, texture = _lung_markings(patient, g, G, edema)
     lungs_d = {**lungs, 'outline': outline, 'both': both, 'ribs': ribs}
     masks, layers = {}, []
     for f in findings:
@@ -103,16 +128,12 @@ def render_frontal(patient:Patient, findings=(), size:tuple=(512, 440), view:str
     for add in layers: d += add
     if 'Cardiomegaly' in names: masks['Cardiomegaly'] = heart & (y < np.maximum(g.y_dome_r, g.y_dome_l))
     if 'Enlarged Cardiomediastinum' in names: masks['Enlarged Cardiomediastinum'] = med & ~heart & (y > 0.12)
-    # detector: blur, quantum noise (larger where fewer photons arrive), window and gamma
-    d = ndimage.gaussian_filter(d, exposure.blur*H/512)
-    noise = np.random.default_rng([seed, 1]).normal(0, 1, d.shape).astype(np.float32)   # independent of the findings drawn
-    d += noise*exposure.noise*(0.6 + 0.8*np.clip(d, 0, 1))
-    img = np.clip((d - exposure.lo)/(exposure.hi - exposure.lo), 0, 1)**exposure.gamma
-    return (img*255 + 0.5).astype(np.uint8), {k: np.asarray(v, bool) for k, v in masks.items()}
+    return _expose(d, exposure, seed), {k: np.asarray(v, bool) for k, v in masks.items()}
 
 # %% ../nbs/01c_phantom.ipynb #be15156f
 def render_lateral(patient:Patient, findings=(), size:tuple=(512, 440), exposure:Exposure|None=None, seed:int=0):
-    "A simple lateral film (anterior on the image's left): lungs, heart, spine, sternum, diaphragm; cardiomegaly and effusions show."
+    """A simple lateral film (anterior on the image's left): lungs, heart, spine, sternum, diaphragm; cardiomegaly
+    and effusions show."""
     H, W = size
     rng = np.random.default_rng(seed + 7919)
     exposure = exposure or Exposure()
@@ -152,10 +173,14 @@ def outline(img:np.ndarray, masks:dict, colour=(255, 40, 40)):
     return rgb
 
 # %% ../nbs/01c_phantom.ipynb #d1d75785
-GALLERY = [Finding('Cardiomegaly', 0.6), Finding('Enlarged Cardiomediastinum', 0.7), Finding('Pleural Effusion', 0.25, 'right'),
-           Finding('Pleural Effusion', 0.75, 'left'), Finding('Pneumothorax', 0.6, 'right'), Finding('Consolidation', 0.7, 'right', 'middle'),
-           Finding('Pneumonia', 0.6, 'left', 'lower'), Finding('Lung Opacity', 0.6, 'right', 'upper'), Finding('Atelectasis', 0.7, 'left'),
-           Finding('Edema', 0.8, 'bilateral'), Finding('Lung Lesion', 0.9, 'right', kind='mass'), Finding('Pleural Other', 0.8, 'left'),
+GALLERY = [Finding('Cardiomegaly', 0.6), Finding('Enlarged Cardiomediastinum', 0.7), Finding('Pleural Effusion', 0.25,
+                                                                                             'right'),
+           Finding('Pleural Effusion', 0.75, 'left'), Finding('Pneumothorax', 0.6, 'right'),
+           Finding('Consolidation', 0.7, 'right', 'middle'),
+           Finding('Pneumonia', 0.6, 'left', 'lower'), Finding('Lung Opacity', 0.6, 'right', 'upper'),
+           Finding('Atelectasis', 0.7, 'left'),
+           Finding('Edema', 0.8, 'bilateral'), Finding('Lung Lesion', 0.9, 'right', kind='mass'),
+           Finding('Pleural Other', 0.8, 'left'),
            Finding('Fracture', 0.9, 'right'), Finding('Support Devices', 0.5, kind='ett+central_line'),
            Finding('Support Devices', 0.5, kind='pacemaker+sternotomy')]
 

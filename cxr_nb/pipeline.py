@@ -13,7 +13,15 @@ from fastcore.xtras import modified_env
 
 from .core import project_root
 from .profiles import Step, load_profile, is_publishable, expand_steps, check_parameters, load_contracts, _slug
-from .provenance import fingerprint, hash_path, git_state, package_versions, hardware, read_provenance, write_provenance
+from cxr_nb.provenance import (
+    fingerprint,
+    hash_path,
+    git_state,
+    package_versions,
+    hardware,
+    read_provenance,
+    write_provenance,
+)
 from .publishing import PATIENT_TAG, strip_for_publication, audit_publishable, report_texts
 
 # %% auto #0
@@ -44,9 +52,9 @@ def without_flagged_cells(nb:Path, # the notebook
 
 # %% ../nbs/13c_pipeline.ipynb #6f9f66af
 def kernel_manager_class():
-    """The kernel manager papermill starts each notebook's kernel with: one that asks for CurveZMQ encryption of the kernel's
-    local sockets where pyzmq and jupyter_client support it (ipykernel 7.4 otherwise warns at every start that its TCP
-    traffic is plain text); None (papermill's default) where they do not."""
+    """The kernel manager papermill starts each notebook's kernel with: one that asks for CurveZMQ encryption of the
+    kernel's local sockets where pyzmq and jupyter_client support it (ipykernel 7.4 otherwise warns at every start
+    that its TCP traffic is plain text); None (papermill's default) where they do not."""
     try:
         import zmq
         from jupyter_client.manager import AsyncKernelManager
@@ -61,8 +69,9 @@ def kernel_manager_class():
 # %% ../nbs/13c_pipeline.ipynb #bef3e9ce
 @contextmanager
 def scratch_tmpdir(prefix:str='cxr-'): # the folder's name starts with this
-    """Point `TMPDIR` (read by the notebooks and test cells that papermill or nbdev_test start from here) at a fresh folder,
-    then remove it. Yields a dict whose `path` is the folder and whose `used` holds, after the block, the bytes it held."""
+    """Point `TMPDIR` (read by the notebooks and test cells that papermill or nbdev_test start from here) at a fresh
+    folder, then remove it. Yields a dict whose `path` is the folder and whose `used` holds, after the block, the
+    bytes it held."""
     tmp = Path(tempfile.mkdtemp(prefix=prefix)); info = dict(path=tmp, used=0)
     try:
         with modified_env(TMPDIR=str(tmp)): yield info
@@ -81,15 +90,21 @@ def preflight(steps, # the steps about to run
     Raises OSError naming the folder and what to do; returns the folders."""
     folders = sorted({_resolve(p, root).parent for s in steps for p in s.outputs})
     for f in folders:
-        try: f.mkdir(parents=True, exist_ok=True); tempfile.TemporaryFile(dir=f).close()
+        try:
+            f.mkdir(parents=True, exist_ok=True)
+            tempfile.TemporaryFile(dir=f).close()
         except OSError as e:
-            raise OSError(f"{f} cannot be written ({type(e).__name__}: {e.strerror or e}); a step writes its outputs there. "
-                          "Make it writable, or run from a checkout you can write to.") from None
+            raise OSError(
+                f"{f} cannot be written ({type(e).__name__}: {e.strerror or e}); a step writes its outputs there. "
+                "Make it writable, or run from a checkout you can write to."
+            ) from None
     for f in folders:
         if need_gb and (free := shutil.disk_usage(f).free/2**30) < need_gb:
-            raise OSError(f"{f}: {free:.1f} GiB free on its disk; this profile needs about {need_gb:g} GiB (disk_gb in its YAML) "
-                          "for checkpoints, caches and executed notebooks. Free some space first, or, if you know the steps "
-                          "still to run need less, say so with --disk-gb.")
+            raise OSError(
+                f"{f}: {free:.1f} GiB free on its disk; this profile needs about {need_gb:g} GiB (disk_gb in its YAML) "
+                "for checkpoints, caches and executed notebooks. Free some space first, or, if you know the steps "
+                "still to run need less, say so with --disk-gb."
+            )
     return folders
 
 # %% ../nbs/13c_pipeline.ipynb #d635899a
@@ -117,7 +132,8 @@ def up_to_date(step:Step, # a step
                record:dict|None, # its record in the provenance file
                root:Path, # the repository root
                publishable:bool=False): # whether this run is publishable
-    "Whether the step's last run is still good: it succeeded with this fingerprint, and its outputs are as it left them."
+    """Whether the step's last run is still good: it succeeded with this fingerprint, and its outputs are as it left
+    them."""
     if not record or record.get('status') != 'ok' or record.get('fingerprint') != fp: return False
     if record.get('publishable', False) != publishable: return False       # its executed notebook was (not) stripped
     return all(hash_path(_resolve(p, root)) == h for p, h in record.get('outputs', {}).items())
@@ -131,7 +147,8 @@ class NotPublishable(RuntimeError): pass
 # %% ../nbs/13c_pipeline.ipynb #97047804
 def _failure(err, label, record, out_nb, profile, step):
     "The StepFailed a failing notebook raises: its last error line, where its traceback is, how to resume."
-    last = (f"{err.ename}: {err.evalue}" if hasattr(err, 'ename') else f"{type(err).__name__}: {err}").strip().splitlines()
+    last = (f"{err.ename}: {err.evalue}" if hasattr(err, 'ename')
+            else f"{type(err).__name__}: {err}").strip().splitlines()
     return StepFailed(f"{label} failed after {record['wall_s']:.0f} s: {' '.join(last)[:300]}\n"
                       f"  Open the executed notebook for the traceback: {out_nb}\n"
                       f"  After fixing it, resume with: cxr-reproduce --profile {profile} --from {step.notebook.stem}")
@@ -156,7 +173,8 @@ def run_step(step:Step, # the step
     err = None
     try:
         with scratch_tmpdir(f'cxr-{_slug(step.name)}-'):      # the test cells' scratch files, removed after the step
-            pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3', language='python',
+            pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3',
+                                language='python',
                                 cwd=str(root), progress_bar=False, **({'kernel_manager_class': km} if km else {}))
     except Exception as e: err = e
     src.unlink(missing_ok=True)
@@ -169,13 +187,20 @@ def run_step(step:Step, # the step
 # %% ../nbs/13c_pipeline.ipynb #3021e677
 def _audit(runs:Path, data_dir:Path, log):
     "Fail a publishable run whose executed notebooks, tables or paper context would leak patient data."
-    leaks = audit_publishable(runs, report_texts(data_dir), also=[runs.parent/'tables', runs.parent/'paper_context.json'])
-    log(f"publishable: audited {len(list(runs.glob('*.ipynb')))} executed notebooks and the tables against the reports in "
-        f"{data_dir}: " + ('nothing found' if leaks.empty else f'{len(leaks)} problems'))
+    leaks = audit_publishable(runs, report_texts(data_dir),
+                              also=[runs.parent/'tables', runs.parent/'paper_context.json'])
+    log(
+        f"publishable: audited {len(list(runs.glob('*.ipynb')))} executed notebooks and the tables against the reports"
+        f" in {data_dir}: "
+        + ('nothing found' if leaks.empty else f'{len(leaks)} problems')
+    )
     if not leaks.empty:
-        raise NotPublishable(f"the outputs in {runs.parent} are not fit to share:\n" + leaks.to_string(index=False, max_colwidth=90)
-                             + f"\n  Tag the cells that show report text or single studies {PATIENT_TAG!r} (or stop them "
-                             "showing it), then rerun.")
+        raise NotPublishable(
+            f"the outputs in {runs.parent} are not fit to share:\n"
+            + leaks.to_string(index=False, max_colwidth=90)
+            + f"\n  Tag the cells that show report text or single studies {PATIENT_TAG!r} (or stop them "
+            "showing it), then rerun."
+        )
 
 # %% ../nbs/13c_pipeline.ipynb #cfacef4a
 def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
@@ -190,22 +215,36 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     root = Path(root or project_root()); cfg = load_profile(profile, root); pub = is_publishable(cfg, publishable)
     contracts = load_contracts(root)
-    steps = select_steps([check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)], cfg['name'], only, start)
-    runs = _resolve(cfg['reports_dir'], root)/'runs'; prov_path = runs/'provenance.json'; prov = read_provenance(prov_path)
+    steps = select_steps([check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)], cfg['name'],
+                         only, start)
+    runs = _resolve(cfg['reports_dir'], root)/'runs'
+    prov_path = runs/'provenance.json'
+    prov = read_provenance(prov_path)
     fp = lambda s: fingerprint(s.notebook, s.parameters, s.inputs, root)
-    plan = {s.name: fp(s) for s in steps}    # stands until the first step runs: its outputs may be the next one's inputs
+    # stands until the first step runs: its outputs may be the next one's inputs
+    plan = {s.name: fp(s) for s in steps}
     stale = {s.name for s in steps if force or not up_to_date(s, plan[s.name][0], prov['steps'].get(s.name), root, pub)}
-    if stale: preflight([s for s in steps if s.name in stale], root, float(cfg.get('disk_gb', 1.0) if disk_gb is None else disk_gb))
+    if stale:
+        preflight([s for s in steps if s.name in stale], root,
+                  float(cfg.get('disk_gb', 1.0) if disk_gb is None else disk_gb))
     runs.mkdir(parents=True, exist_ok=True)
-    prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']), publishable=pub)
-    if pub: log(f"publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged {PATIENT_TAG!r}")
-    env, flags, results, ran = dict(git=git_state(root), packages=package_versions(), hardware=hardware()), test_flags(root), [], False
+    prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']),
+                publishable=pub)
+    if pub:
+        log(
+            "publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged"
+            f" {PATIENT_TAG!r}"
+        )
+    env, flags, results, ran = dict(git=git_state(root), packages=package_versions(),
+                                    hardware=hardware()), test_flags(root), [], False
     for i, step in enumerate(steps, 1):
         label = f"[{i}/{len(steps)}] {step.name}"
         (f, inputs, code) = fp(step) if ran else plan[step.name]
-        fresh = not force and up_to_date(step, f, prov['steps'].get(step.name), root, pub) if ran else step.name not in stale
+        fresh = not force and up_to_date(step, f, prov['steps'].get(step.name), root,
+                                         pub) if ran else step.name not in stale
         if fresh:
-            log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}"); results.append((step.name, 'skipped', 0.0))
+            log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}")
+            results.append((step.name, 'skipped', 0.0))
             continue
         log(f"{label}: running {step.notebook.name} -> {_rel(runs/f'{step.name}.ipynb', root)}"); ran = True
         record, err = run_step(step, runs, root, dict(fingerprint=f, inputs=inputs, code=code, **env), pub, flags)

@@ -19,20 +19,29 @@ __all__ = ['run_thresholds', 'predict_images', 'predict_main']
 
 # %% ../nbs/07c_predict.ipynb #d5c01e73
 def run_thresholds(run:Path|str, operating_point:str='youden'):
-    "Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where none was chosen."
+    """Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where
+    none was chosen."""
     f = Path(run)/'metrics.csv'
-    if not f.exists(): raise FileNotFoundError(f"{f} does not exist; the run did not finish (06_training writes it after training).")
+    if not f.exists():
+        raise FileNotFoundError(f"{f} does not exist; the run did not finish (06_training writes it after training).")
     m = pd.read_csv(f)
-    if operating_point not in set(m.operating_point): raise ValueError(f"{f} has no {operating_point!r} thresholds; it has {sorted(set(m.operating_point))}.")
-    t = m[(m.operating_point == operating_point) & ~m.label.isin(['macro', 'micro'])].drop_duplicates('label').set_index('label').threshold
+    if operating_point not in set(m.operating_point):
+        raise ValueError(f"{f} has no {operating_point!r} thresholds; it has {sorted(set(m.operating_point))}.")
+    t = (
+        m[(m.operating_point == operating_point) & ~m.label.isin(['macro', 'micro'])]
+        .drop_duplicates('label')
+        .set_index('label')
+        .threshold
+    )
     return t.fillna(0.5)
 
 # %% ../nbs/07c_predict.ipynb #5dd797b1
 def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_dir:Path|str|None=None):
-    "Probabilities, thresholds and calls for image files (JPEG, PNG or DICOM) from a run's best checkpoint; optionally Grad-CAM PNGs."
+    """Probabilities, thresholds and calls for image files (JPEG, PNG or DICOM) from a run's best checkpoint;
+    optionally Grad-CAM PNGs."""
     import torch
     from cxr_nb.images import read_image, fit_square, normalise
-    from cxr_nb.training import inference_model
+    from cxr_nb.inference import inference_model
     model, info = load_run_model(run)
     size = info['config']['size']
     labels = list(CHEXPERT_LABELS) if info['config']['pathology'] == 'all' else [info['config']['pathology']]
@@ -41,18 +50,25 @@ def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_di
     rows = []
     for p in map(Path, paths):
         try: img = fit_square(read_image(p, size), size)
-        except Exception as e: raise ValueError(f"{p}: cannot be read as a radiograph ({type(e).__name__}: {e}).") from None
+        except Exception as e:
+            raise ValueError(f"{p}: cannot be read as a radiograph ({type(e).__name__}: {e}).") from None
         x = normalise(torch.from_numpy(img))[None, None].expand(-1, 3, -1, -1)
         with torch.inference_mode(): prob = torch.sigmoid(fast(prep(x)).float())[0].numpy()
-        for l, pr in zip(labels, prob): rows.append(dict(image=str(p), label=l, probability=float(pr), threshold=float(thr[l]), positive=bool(pr >= thr[l])))
+        for l, pr in zip(labels, prob):
+            rows.append(dict(image=str(p), label=l, probability=float(pr), threshold=float(thr[l]),
+                             positive=bool(pr >= thr[l])))
         if heatmap_dir:
             import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
             j = int(np.argmax(prob - thr.to_numpy()))         # the label furthest above (or closest to) its threshold
             h = grad_cam(model, x, j)[0]
             Path(heatmap_dir).mkdir(parents=True, exist_ok=True)
-            fig, ax = plt.subplots(figsize=(4, 4)); ax.imshow(img, cmap='gray'); ax.imshow(h, cmap='jet', alpha=0.35); ax.axis('off')
+            fig, ax = plt.subplots(figsize=(4, 4))
+            ax.imshow(img, cmap='gray')
+            ax.imshow(h, cmap='jet', alpha=0.35)
+            ax.axis('off')
             ax.set_title(f'{labels[j]}: p = {prob[j]:.2f} (threshold {thr.iloc[j]:.2f})', fontsize=8)
-            with atomic_path(Path(heatmap_dir)/f'{p.stem}_gradcam.png') as f: fig.savefig(f, dpi=100, format='png', bbox_inches='tight')
+            with atomic_path(Path(heatmap_dir)/f'{p.stem}_gradcam.png') as f:
+                fig.savefig(f, dpi=100, format='png', bbox_inches='tight')
             plt.close(fig)
     return pd.DataFrame(rows)
 
@@ -60,9 +76,12 @@ def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_di
 def predict_main(argv=None):
     "cxr-predict: probabilities of the 14 observations (or one) for image files, with the run's validation thresholds."
     import argparse, sys
-    p = argparse.ArgumentParser(prog='cxr-predict', description='Score chest radiographs (JPEG, PNG, DICOM) with a trained run.')
-    p.add_argument('images', nargs='+'); p.add_argument('--checkpoint', required=True, help='a run folder written by 06_training / cxr-train')
-    p.add_argument('--operating-point', default='youden', choices=OPERATING_POINTS, help="thresholds: 'youden' or 'f1' (chosen on validation) or 'fixed' (0.5)")
+    p = argparse.ArgumentParser(prog='cxr-predict',
+                                description='Score chest radiographs (JPEG, PNG, DICOM) with a trained run.')
+    p.add_argument('images', nargs='+')
+    p.add_argument('--checkpoint', required=True, help='a run folder written by 06_training / cxr-train')
+    p.add_argument('--operating-point', default='youden', choices=OPERATING_POINTS,
+                   help="thresholds: 'youden' or 'f1' (chosen on validation) or 'fixed' (0.5)")
     p.add_argument('--heatmap', metavar='DIR', help='write a Grad-CAM PNG per image into DIR')
     p.add_argument('-o', '--out', help='also write the table as CSV')
     a = p.parse_args(argv)

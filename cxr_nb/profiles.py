@@ -50,14 +50,17 @@ def fill(template:str, # a string with `{name}` placeholders
     values = []
     for n in names:
         base = n[:-len('_file')] if n.endswith('_file') and n not in ctx else n
-        if base not in ctx: raise ValueError(f"{where}: placeholder {{{n}}} is unknown; known: {', '.join(sorted(ctx))}")
+        if base not in ctx:
+            raise ValueError(f"{where}: placeholder {{{n}}} is unknown; known: {', '.join(sorted(ctx))}")
         v = ctx[base]; items = list(v) if isinstance(v, (list, tuple)) else [v]
         values.append([str(x).replace(' ', '_') if base != n else str(x) for x in items])
-    return [_PLACEHOLDER.sub(lambda m: dict(zip(names, combo))[m.group(1)], template) for combo in itertools.product(*values)]
+    return [_PLACEHOLDER.sub(lambda m: dict(zip(names, combo))[m.group(1)],
+                             template) for combo in itertools.product(*values)]
 
 # %% ../nbs/13a_profiles.ipynb #b0a3b8e2
 def _fill_value(v, ctx:dict, where:str):
-    "A parameter value with placeholders filled in its strings (recursively in lists and dicts); a string stays one string."
+    """A parameter value with placeholders filled in its strings (recursively in lists and dicts); a string stays one
+    string."""
     if isinstance(v, str):
         out = fill(v, ctx, where)
         if len(out) != 1: raise ValueError(f"{where}: parameter value {v!r} names a list; a parameter is one value.")
@@ -77,13 +80,16 @@ def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or
     path = Path(profile) if str(profile).endswith(('.yaml', '.yml')) else root/'configs'/f'{profile}.yaml'
     if not path.exists() or path.name == CONTRACTS:
         known = sorted(p.stem for p in (root/'configs').glob('*.yaml') if p.name != CONTRACTS)
-        raise FileNotFoundError(f"Profile {profile!r} not found at {path}; profiles in configs/: {', '.join(known) or 'none'}.")
+        raise FileNotFoundError(
+            f"Profile {profile!r} not found at {path}; profiles in configs/: {', '.join(known) or 'none'}."
+        )
     cfg = yaml.safe_load(path.read_text()) or {}
     for key in ('data_dir', 'reports_dir', 'steps'):
         if key not in cfg: raise ValueError(f"{path}: the profile has no {key!r} entry.")
     for i, s in enumerate(cfg['steps']):
         if 'notebook' not in s: raise ValueError(f"{path}: step {i+1} has no 'notebook'.")
-        if extra := set(s) - _STEP_KEYS: raise ValueError(f"{path}: step {i+1} ({s['notebook']}) has unknown keys {sorted(extra)}.")
+        if extra := set(s) - _STEP_KEYS:
+            raise ValueError(f"{path}: step {i+1} ({s['notebook']}) has unknown keys {sorted(extra)}.")
     return dict(cfg, name=path.stem, path=path)
 
 # %% ../nbs/13a_profiles.ipynb #2b3d5e54
@@ -94,14 +100,17 @@ def load_contracts(root:Path|None=None): # repository root
     out = yaml.safe_load(path.read_text()) or {}
     for nb, c in out.items():
         if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules'}:
-            raise ValueError(f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config and rules.")
+            raise ValueError(
+                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config and rules."
+            )
     return out
 
 # %% ../nbs/13a_profiles.ipynb #5b7fa0e9
 def declared_parameters(nb:Path): # a notebook with a cell tagged `parameters`
     "Name -> (type name, default) of the variables in the notebook's `parameters` cell."
     from papermill.iorw import load_notebook_node
-    from papermill.inspection import _infer_parameters      # what `papermill --help-notebook` and `inspect_notebook` call
+    # what `papermill --help-notebook` and `inspect_notebook` call
+    from papermill.inspection import _infer_parameters
     out = {}
     for p in _infer_parameters(load_notebook_node(str(nb)), name='python3', language='python'):
         try: default = ast.literal_eval(p.default)
@@ -128,9 +137,11 @@ def _layers(cfg, s, mvars, where):
     "The parameters one matrix combination of step `s` sets itself, in the order they override each other."
     out = {**((cfg.get('defaults') or {}).get(s['notebook']) or {}), **(s.get('parameters') or {})}
     for var, by_value in (s.get('overrides') or {}).items():
-        if var not in mvars: raise ValueError(f"{where}: overrides name {var!r}, which is not a matrix variable of the step.")
+        if var not in mvars:
+            raise ValueError(f"{where}: overrides name {var!r}, which is not a matrix variable of the step.")
         unknown = set(by_value) - set(map(str, (s.get('matrix') or {})[var]))
-        if unknown: raise ValueError(f"{where}: overrides for {var} values {sorted(unknown)} that its matrix does not hold.")
+        if unknown:
+            raise ValueError(f"{where}: overrides for {var} values {sorted(unknown)} that its matrix does not hold.")
         out.update(by_value.get(str(mvars[var])) or {})
     return {**out, **mvars}
 
@@ -166,7 +177,10 @@ SOURCES = ('demo', 'mimic', 'nih', 'chexpert', 'openi')
 def _one_of(x, choices, what):
     if x in choices: return None
     close = difflib.get_close_matches(str(x), list(map(str, choices)), 1)
-    return f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed: {', '.join(map(str, choices))}."
+    return (
+        f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed:"
+        f" {', '.join(map(str, choices))}."
+    )
 
 # %% ../nbs/13a_profiles.ipynb #05b0ef95
 def shared_rule(name:str, v): # a parameter name every notebook means the same by, and its value
@@ -216,11 +230,14 @@ def check_parameters(step:Step, # a step from `expand_steps`
         ok = _TYPES.get(tname)
         if ok is None or v is None or default is None: continue        # no type to check against
         if not isinstance(v, ok) or (isinstance(v, bool) and tname != 'bool'):   # True is an int to Python, not to us
-            raise ValueError(f"Step {step.name}: parameter {k}={v!r} should be {'an' if tname == 'int' else 'a'} {tname} "
-                             f"like its default {default!r}.")
+            raise ValueError(
+                f"Step {step.name}: parameter {k}={v!r} should be {'an' if tname == 'int' else 'a'} {tname} "
+                f"like its default {default!r}."
+            )
     for k, v in params.items():
         if why := shared_rule(k, v): raise ValueError(f"Step {step.name}: parameter {k}: {why}")
     contracts = load_contracts(step.notebook.parent.parent) if contracts is None else contracts
-    if why := contract_problem(contracts.get(step.notebook.stem) or {}, params): raise ValueError(f"Step {step.name}: {why}")
+    if why := contract_problem(contracts.get(step.notebook.stem) or {}, params):
+        raise ValueError(f"Step {step.name}: {why}")
     step.parameters = params
     return step

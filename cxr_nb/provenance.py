@@ -99,12 +99,15 @@ def fingerprint(notebook:Path, # the step's notebook
 def git_state(root:Path):
     "The commit checked out and whether the work tree has uncommitted changes (None outside git)."
     try:
-        run = lambda *a: subprocess.run(['git', *a], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
-        return dict(commit=run('rev-parse', 'HEAD'), dirty=bool(run('status', '--porcelain', '--', 'nbs', 'cxr_nb', 'configs')))
+        run = lambda *a: subprocess.run(['git', *a], cwd=root, capture_output=True, text=True,
+                                        check=True).stdout.strip()
+        return dict(commit=run('rev-parse', 'HEAD'), dirty=bool(run('status', '--porcelain', '--', 'nbs', 'cxr_nb',
+                                                                    'configs')))
     except (subprocess.CalledProcessError, FileNotFoundError): return dict(commit=None, dirty=None)
 
 # %% ../nbs/00a_provenance.ipynb #8a7870e8
-NUMERIC_PACKAGES = ('torch', 'torchvision', 'numpy', 'pandas', 'scikit-learn', 'papermill', 'nbdev', 'typst', 'transformers',
+NUMERIC_PACKAGES = ('torch', 'torchvision', 'numpy', 'pandas', 'scikit-learn', 'papermill', 'nbdev', 'typst',
+                    'transformers',
                     'peft', 'bitsandbytes', 'accelerate', 'torchxrayvision', 'pydicom', 'pillow')
 
 def package_versions(names=NUMERIC_PACKAGES): # distribution names
@@ -116,8 +119,10 @@ def package_versions(names=NUMERIC_PACKAGES): # distribution names
     return out
 
 # %% ../nbs/00a_provenance.ipynb #3eeb839e
-# the instruction sets that decide which bf16/fp32 kernels oneDNN runs, hence the speed and the last bits of every number
-BF16_UNITS = ('amx_bf16', 'avx512_bf16')     # where bf16 autocast pays off (cxr_nb.core.cpu_has_bf16 asks torch the same)
+# the instruction sets that decide which bf16/fp32 kernels oneDNN runs, hence the speed and the last bits of every
+# number
+# where bf16 autocast pays off (cxr_nb.core.cpu_has_bf16 asks torch the same)
+BF16_UNITS = ('amx_bf16', 'avx512_bf16')
 CPU_FEATURES = BF16_UNITS + ('amx_tile', 'avx512_fp16', 'avx512f', 'avx2')
 
 def hardware():
@@ -136,7 +141,8 @@ def hardware():
         import torch
         gpus = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
     except Exception: pass
-    return dict(cpu=cpu, cpu_features=features, cores=os.cpu_count(), memory_gib=mem, gpus=gpus, platform=platform.platform())
+    return dict(cpu=cpu, cpu_features=features, cores=os.cpu_count(), memory_gib=mem, gpus=gpus,
+                platform=platform.platform())
 
 # %% ../nbs/00a_provenance.ipynb #7faa8e49
 def read_provenance(path:Path): # a provenance.json
@@ -144,7 +150,8 @@ def read_provenance(path:Path): # a provenance.json
     path = Path(path)
     if not path.exists(): return {'steps': {}}
     try: return json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{path} is not valid JSON ({e}); delete it to rerun every step.") from None
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is not valid JSON ({e}); delete it to rerun every step.") from None
 
 # %% ../nbs/00a_provenance.ipynb #2f01b6f7
 def write_provenance(path:Path, prov:dict):

@@ -39,7 +39,8 @@ def _strip_outputs(outputs:list):
 
 # %% ../nbs/13b_publishing.ipynb #10cf599a
 def strip_for_publication(nb:Path): # an executed notebook, rewritten in place
-    "Remove the image outputs and the outputs of cells tagged `patient-data` from a notebook; return the counts removed."
+    """Remove the image outputs and the outputs of cells tagged `patient-data` from a notebook; return the counts
+    removed."""
     book = nbformat.read(nb, as_version=4); images = cells = 0
     for c in book.cells:
         if c.get('attachments'): images += len(c.attachments); c.attachments = {}
@@ -77,11 +78,13 @@ def _places(runs_dir:Path, also, n:int):
         for i, c in enumerate(nbformat.read(f, as_version=4).cells):
             if c.get('attachments'): rows.append(dict(file=f.name, cell=i, kind='image', detail='markdown attachment'))
             for o in c.get('outputs', []):
-                if keys := image_keys(o.get('data', {})): rows.append(dict(file=f.name, cell=i, kind='image', detail=', '.join(keys)))
+                if keys := image_keys(o.get('data', {})):
+                    rows.append(dict(file=f.name, cell=i, kind='image', detail=', '.join(keys)))
                 scan(f.name, i, _output_text(o))
     for a in map(Path, also):
         for f in ([a] if a.is_file() else sorted(a.rglob('*')) if a.is_dir() else []):
-            if f.is_file() and f.suffix in ('.csv', '.json', '.md', '.tex', '.txt'): scan(str(f), None, f.read_text(errors='replace'))
+            if f.is_file() and f.suffix in ('.csv', '.json', '.md', '.tex', '.txt'):
+                scan(str(f), None, f.read_text(errors='replace'))
     return rows, found
 
 # %% ../nbs/13b_publishing.ipynb #2e516ba9
@@ -89,7 +92,8 @@ def audit_publishable(runs_dir:Path|str, # the folder of executed notebooks
                       texts, # the dataset's report texts (an iterable, e.g. `report_texts(data_dir)`)
                       also=(), # further files or folders to read (tables, the paper's context)
                       n:int=6): # words in a passage
-    "What a run would leak: a row per image output, and per place holding identifying passages of report text; empty when clean."
+    """What a run would leak: a row per image output, and per place holding identifying passages of report text;
+    empty when clean."""
     import pandas as pd
     rows, found = _places(runs_dir, also, n)
     counts = dict.fromkeys(found, 0)

@@ -19,18 +19,27 @@ __all__ = ['PROMPTS', 'BOS', 'HEADER_START', 'HEADER_END', 'EOT', 'IMAGE', 'PAD'
 # %% ../nbs/09_report_data.ipynb #c8a40d51
 PROMPTS = {
     # the study's instruction (an expert-radiographer template), asking for its three sections
-    'radiographer': "You are an expert radiographer. Describe accurately what you see in this chest X-ray image. "
-                    "Write the report with FINDINGS, IMPRESSION and RECOMMENDATIONS sections.",
-    'radiologist': "You are a board-certified radiologist. Write the findings and impression of this frontal chest radiograph, "
-                   "then any recommendation.",
+    'radiographer': (
+        "You are an expert radiographer. Describe accurately what you see in this chest X-ray image. "
+        "Write the report with FINDINGS, IMPRESSION and RECOMMENDATIONS sections."
+    ),
+    'radiologist': (
+        "You are a board-certified radiologist. Write the findings and impression of this frontal chest radiograph, "
+        "then any recommendation."
+    ),
     'plain': "Write the radiology report for this chest X-ray.",
 }
 
-_RECOMMEND = re.compile(r'[^.]*\b(?:recommend\w*|suggest\w*|follow[- ]?up|advised?|correlat\w+|repeat (?:radiograph|imaging|film)|ct (?:is|could|may|should))\b[^.]*\.', re.I)
+_RECOMMEND = re.compile(
+    r'[^.]*\b(?:recommend\w*|suggest\w*|follow[- ]?up|advised?|correlat\w+|repeat (?:radiograph|imaging|film)|ct'
+    r' (?:is|could|may|should))\b[^.]*\.',
+    re.I,
+)
 
 def format_report(findings:str, impression:str):
-    """The target text: FINDINGS, IMPRESSION and RECOMMENDATIONS. MIMIC reports rarely have a recommendations section;
-    sentences of the impression that recommend something (follow-up, CT, correlation) move there, and 'None.' otherwise."""
+    """The target text: FINDINGS, IMPRESSION and RECOMMENDATIONS. MIMIC reports rarely have a recommendations
+    section; sentences of the impression that recommend something (follow-up, CT, correlation) move there, and
+    'None.' otherwise."""
     findings, impression = ' '.join(str(findings or '').split()), ' '.join(str(impression or '').split())
     recs = [m.group(0).strip() for m in _RECOMMEND.finditer(impression)]
     for r in recs: impression = impression.replace(r, '').strip()
@@ -41,17 +50,23 @@ def format_report(findings:str, impression:str):
 def parse_report(text:str):
     "The three sections of a generated report as a dict (a missing section is empty)."
     out = dict(findings='', impression='', recommendations='')
-    for m in re.finditer(r'(FINDINGS|IMPRESSION|RECOMMENDATIONS)\s*:\s*(.*?)(?=(?:FINDINGS|IMPRESSION|RECOMMENDATIONS)\s*:|\Z)', text or '', re.S):
+    for m in re.finditer(
+        r'(FINDINGS|IMPRESSION|RECOMMENDATIONS)\s*:\s*(.*?)(?=(?:FINDINGS|IMPRESSION|RECOMMENDATIONS)\s*:|\Z)',
+        text or '',
+        re.S,
+    ):
         out[m.group(1).lower()] = ' '.join(m.group(2).split())
     return out
 
 # %% ../nbs/09_report_data.ipynb #a4ae86fe
 # Llama 3.2 Vision's chat format for one user turn holding an image and an instruction, and the assistant's answer.
-BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>', '<|eot_id|>',
+BOS, HEADER_START, HEADER_END, EOT, IMAGE, PAD = ('<|begin_of_text|>', '<|start_header_id|>', '<|end_header_id|>',
+                                                  '<|eot_id|>',
                                                  '<|image|>', '<|finetune_right_pad_id|>')
 
 def format_chat(prompt:str, report:str|None=None):
-    "The chat text the model sees: the user turn with `<|image|>` and the instruction, the assistant header, and the report if given."
+    """The chat text the model sees: the user turn with `<|image|>` and the instruction, the assistant header, and
+    the report if given."""
     text = f"{BOS}{HEADER_START}user{HEADER_END}\n\n{IMAGE}{prompt}{EOT}{HEADER_START}assistant{HEADER_END}\n\n"
     return text + f"{report}{EOT}" if report is not None else text
 
@@ -60,18 +75,23 @@ VIEW_PREFERENCE = ('PA', 'AP')
 
 def report_pairs(manifest:pd.DataFrame, # a curated manifest with findings and impression (03_curation, reports=True)
                  views=VIEW_PREFERENCE):
-    """One frontal image per study (PA before AP, then the first dicom_id) with its target report, keeping the manifest's
-    patient-level split. Returns the pairs and the studies left out with their reasons (never silently)."""
+    """One frontal image per study (PA before AP, then the first dicom_id) with its target report, keeping the
+    manifest's patient-level split. Returns the pairs and the studies left out with their reasons (never
+    silently)."""
     need = {'dicom_id', 'study_id', 'subject_id', 'split', 'view', 'path', 'findings', 'impression'}
     if missing := need - set(manifest.columns):
-        raise ValueError(f"the manifest lacks {sorted(missing)}; build it with reports (03_curation reads the report files).")
+        raise ValueError(
+            f"the manifest lacks {sorted(missing)}; build it with reports (03_curation reads the report files)."
+        )
     rank = {v: i for i, v in enumerate(views)}
-    m = manifest[manifest.view.isin(views)].assign(_rank=lambda d: d.view.map(rank)).sort_values(['study_id', '_rank', 'dicom_id'])
+    m = (manifest[manifest.view.isin(views)].assign(_rank=lambda d: d.view.map(rank))
+         .sort_values(['study_id', '_rank', 'dicom_id']))
     first = m.drop_duplicates('study_id')
     empty = (first.findings.fillna('').str.strip() == '') & (first.impression.fillna('').str.strip() == '')
     dropped = pd.DataFrame(dict(study_id=first.study_id[empty], reason='report has neither findings nor impression'))
     no_frontal = sorted(set(manifest.study_id) - set(m.study_id))
-    dropped = pd.concat([dropped, pd.DataFrame(dict(study_id=no_frontal, reason=f'no {"/".join(views)} image'))], ignore_index=True)
+    dropped = pd.concat([dropped, pd.DataFrame(dict(study_id=no_frontal, reason=f'no {"/".join(views)} image'))],
+                        ignore_index=True)
     pairs = first[~empty].drop(columns='_rank').copy()
     pairs['report'] = [format_report(f, i) for f, i in zip(pairs.findings, pairs.impression)]
     return pairs.reset_index(drop=True), dropped
@@ -86,19 +106,22 @@ class ReportDataset:
     def image(self, i):
         from cxr_nb.images import read_image, fit_square
         r = self.pairs.iloc[i]
-        try: return fit_square(read_image(self.root/r.path, self.size), self.size)
+        try:
+            return fit_square(read_image(self.root / r.path, self.size), self.size)
         except Exception as e:
-            raise ValueError(f"study {r.study_id} (subject {r.subject_id}): its image {self.root/r.path} cannot be decoded "
-                             f"({type(e).__name__}: {e}); remove the study or fix the file.") from None
+            raise ValueError(
+                f"study {r.study_id} (subject {r.subject_id}): its image {self.root/r.path} cannot be decoded "
+                f"({type(e).__name__}: {e}); remove the study or fix the file."
+            ) from None
     def __getitem__(self, i):
         r = self.pairs.iloc[i]
         return dict(image=self.image(i), prompt=self.prompt, report=r.report, study_id=int(r.study_id))
 
 # %% ../nbs/09_report_data.ipynb #56b83b46
 class ReportCollator:
-    """Tokenises a batch through the `MllamaProcessor`: chat text with the image token, pixel values and the cross-attention
-    mask as the processor makes them, and labels equal to the input ids with the prompt and the padding set to -100, so
-    that only the report (and its closing `<|eot_id|>`) is learned."""
+    """Tokenises a batch through the `MllamaProcessor`: chat text with the image token, pixel values and the
+    cross-attention mask as the processor makes them, and labels equal to the input ids with the prompt and the
+    padding set to -100, so that only the report (and its closing `<|eot_id|>`) is learned."""
     def __init__(self, processor, max_length:int=512, train:bool=True):
         self.processor, self.max_length, self.train = processor, max_length, train
         self.tok = processor.tokenizer
@@ -108,22 +131,28 @@ class ReportCollator:
     def __call__(self, batch):
         import torch
         texts = [format_chat(b['prompt'], b['report'] if self.train else None) for b in batch]
-        enc = self.processor(images=[[self._rgb(b['image'])] for b in batch], text=texts, return_tensors='pt', padding=True,
+        enc = self.processor(images=[[self._rgb(b['image'])] for b in batch], text=texts, return_tensors='pt',
+                             padding=True,
                              add_special_tokens=False)
         enc.pop('token_type_ids', None)              # the fast tokenizer adds them; Mllama has no use for them
         n = enc['input_ids'].shape[1]
         if n > self.max_length:
             lengths = enc['attention_mask'].sum(1).tolist()
             long = [(b['study_id'], l) for b, l in zip(batch, lengths) if l > self.max_length]
-            raise ValueError(f"studies {long} have reports of more tokens than max_length={self.max_length} (study, tokens); "
-                             "raise max_length or shorten those reports: they are never cut silently.")
+            raise ValueError(
+                f"studies {long} have reports of more tokens than max_length={self.max_length} (study, tokens); "
+                "raise max_length or shorten those reports: they are never cut silently."
+            )
         if self.train:
             labels = enc['input_ids'].clone()
             for i, b in enumerate(batch):
                 prompt_ids = self.tok(format_chat(b['prompt']), add_special_tokens=False)['input_ids']
                 k = len(prompt_ids)
                 if enc['input_ids'][i, :k].tolist() != prompt_ids:
-                    raise RuntimeError(f"study {b['study_id']}: the prompt does not tokenise to a prefix of the chat text; the label mask would be wrong.")
+                    raise RuntimeError(
+                        f"study {b['study_id']}: the prompt does not tokenise to a prefix of the chat text; the label"
+                        " mask would be wrong."
+                    )
                 labels[i, :k] = -100
             labels[enc['attention_mask'] == 0] = -100
             enc['labels'] = labels
@@ -133,4 +162,5 @@ class ReportCollator:
 def token_lengths(pairs:pd.DataFrame, tokenizer, prompt:str='radiographer'):
     "Tokens per study of the whole chat text (prompt and report), to choose `max_length` before training."
     texts = [format_chat(PROMPTS[prompt], r) for r in pairs.report]
-    return pd.Series([len(x) for x in tokenizer(texts, add_special_tokens=False)['input_ids']], index=pairs.study_id, name='tokens')
+    return pd.Series([len(x) for x in tokenizer(texts, add_special_tokens=False)['input_ids']], index=pairs.study_id,
+                     name='tokens')

@@ -18,14 +18,18 @@ __all__ = ['CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_table',
 
 # %% ../nbs/11_report_evaluation.ipynb #07610ba3
 def r2gen_clean(report:str):
-    """R2Gen's `clean_report_mimic_cxr`: one line, repeated underscores, spaces and dots collapsed, list numbers removed,
-    lower case, punctuation stripped, sentences joined by ' . ' and closed by ' .'."""
+    """R2Gen's `clean_report_mimic_cxr`: one line, repeated underscores, spaces and dots collapsed, list numbers
+    removed, lower case, punctuation stripped, sentences joined by ' . ' and closed by ' .'."""
     t = str(report or '').replace('\n', ' ')
     t = re.sub('_{2,}', '_', t); t = re.sub(' {2,}', ' ', t); t = re.sub(r'\.{2,}', '.', t)
     t = t.replace('1. ', '').replace('. 2. ', '. ').replace('. 3. ', '. ').replace('. 4. ', '. ').replace('. 5. ', '. ')
     t = t.replace(' 2. ', '. ').replace(' 3. ', '. ').replace(' 4. ', '. ').replace(' 5. ', '. ')
     sents = t.strip().lower().split('. ')
-    clean = lambda s: re.sub(r'[.,?;*!%^&_+():\-\[\]{}]', '', s.replace('"', '').replace('/', '').replace('\\', '').replace("'", '').strip().lower())
+    clean = lambda s: re.sub(
+        r'[.,?;*!%^&_+():\-\[\]{}]',
+        '',
+        s.replace('"', '').replace('/', '').replace('\\', '').replace("'", '').strip().lower(),
+    )
     tokens = [clean(s) for s in sents if clean(s) != '']
     return ' . '.join(tokens) + ' .' if tokens else ''
 
@@ -37,7 +41,9 @@ def _scorers(meteor:bool=True):
     from pycocoevalcap.bleu.bleu import Bleu
     from pycocoevalcap.rouge.rouge import Rouge
     from pycocoevalcap.cider.cider import Cider
-    if not _SCORERS: _SCORERS.update(bleu=(Bleu(4), ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4']), rouge=(Rouge(), ['rouge_l']), cider=(Cider(), ['cider']))
+    if not _SCORERS:
+        _SCORERS.update(bleu=(Bleu(4), ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4']), rouge=(Rouge(), ['rouge_l']),
+                        cider=(Cider(), ['cider']))
     out = [_SCORERS[k] for k in ('bleu', 'rouge', 'cider')]
     if meteor and shutil.which('java'):
         if 'meteor' not in _SCORERS:
@@ -48,9 +54,11 @@ def _scorers(meteor:bool=True):
 
 # %% ../nbs/11_report_evaluation.ipynb #412d7929
 def language_scores(refs, hyps, meteor:bool=True):
-    "Corpus BLEU-1..4, ROUGE-L, CIDEr (and METEOR when `java` is on the PATH) of normalised hypotheses against references."
+    """Corpus BLEU-1..4, ROUGE-L, CIDEr (and METEOR when `java` is on the PATH) of normalised hypotheses against
+    references."""
     gts = {i: [r2gen_clean(r) or '.'] for i, r in enumerate(refs)}
-    res = {i: [r2gen_clean(h) or '.'] for i, h in enumerate(hyps)}     # an empty report is scored as the bare '.', never dropped
+    # an empty report is scored as the bare '.', never dropped
+    res = {i: [r2gen_clean(h) or '.'] for i, h in enumerate(hyps)}
     out = {}
     for scorer, names in _scorers(meteor):
         score, _ = scorer.compute_score(gts, res, verbose=0) if names[0] == 'bleu_1' else scorer.compute_score(gts, res)
@@ -68,26 +76,30 @@ def language_table(refs, hyps, groups, n_boot:int=200, seed:int=0):
     rng = np.random.default_rng(seed); boots = []
     for _ in range(n_boot):
         idx = np.concatenate([members[k] for k in rng.integers(0, len(uniq), len(uniq))])
-        boots.append(language_scores(refs[idx], hyps[idx], meteor=False))      # METEOR (a java process) gets no interval
+        # METEOR (a java process) gets no interval
+        boots.append(language_scores(refs[idx], hyps[idx], meteor=False))
     b = pd.DataFrame(boots, columns=[k for k in point if k != 'meteor'])
     ci = lambda k, q: b[k].quantile(q) if n_boot and k in b else np.nan
     rows = [dict(metric=k, value=v, ci_low=ci(k, 0.025), ci_high=ci(k, 0.975),
-                 note='skipped: java not found (METEOR needs it)' if np.isnan(v) else 'no interval (rescoring needs java per resample)' if k == 'meteor' else '')
-            for k, v in point.items()]
+                 note=('skipped: java not found (METEOR needs it)' if np.isnan(v)
+                       else 'no interval (rescoring needs java per resample)' if k == 'meteor' else '')) for k,
+            v in point.items()]
     return pd.DataFrame(rows)
 
 # %% ../nbs/11_report_evaluation.ipynb #f21b20b1
 def positives(labels:pd.DataFrame, uncertain:str='negative'):
-    "Boolean positives per observation from labeler output: 1 is positive; -1 counts as `uncertain` ('negative' or 'positive')."
-    if uncertain not in ('negative', 'positive'): raise ValueError(f"uncertain must be 'negative' or 'positive', got {uncertain!r}")
+    """Boolean positives per observation from labeler output: 1 is positive; -1 counts as `uncertain` ('negative' or
+    'positive')."""
+    if uncertain not in ('negative', 'positive'):
+        raise ValueError(f"uncertain must be 'negative' or 'positive', got {uncertain!r}")
     v = labels[list(CHEXPERT_LABELS)]
     return (v == 1) | ((v == -1) & (uncertain == 'positive'))
 
 # %% ../nbs/11_report_evaluation.ipynb #8b4f03e4
 def clinical_table(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, groups, n_boot:int=1000, seed:int=0):
-    """Precision, recall and F1 of the generated reports' observations against the references', per observation and as
-    micro/macro averages over the 14 and over the 5 competition observations, with uncertain as negative and as positive;
-    95% CIs from resampling studies. Labeler-based: a proxy for CheXbert F1, not the same number."""
+    """Precision, recall and F1 of the generated reports' observations against the references', per observation and
+    as micro/macro averages over the 14 and over the 5 competition observations, with uncertain as negative and as
+    positive; 95% CIs from resampling studies. Labeler-based: a proxy for CheXbert F1, not the same number."""
     from cxr_nb.metrics import patient_weights
     W = patient_weights(np.asarray(groups), n_boot, seed)
     rows = []
@@ -100,28 +112,33 @@ def clinical_table(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, groups, n_b
         def add(name, p, rc, f, support):
             lo = lambda a: np.nanquantile(a[1:], 0.025) if n_boot and np.isfinite(a[1:]).any() else np.nan
             hi = lambda a: np.nanquantile(a[1:], 0.975) if n_boot and np.isfinite(a[1:]).any() else np.nan
-            rows.append(dict(uncertain_as=unc, observation=name, precision=p[0], recall=rc[0], f1=f[0], f1_low=lo(f), f1_high=hi(f), support=support))
+            rows.append(dict(uncertain_as=unc, observation=name, precision=p[0], recall=rc[0], f1=f[0], f1_low=lo(f),
+                             f1_high=hi(f), support=support))
         for j, o in enumerate(CHEXPERT_LABELS): add(o, prec[:, j], rec[:, j], f1[:, j], int(r[:, j].sum()))
         for name, cols in (('14', list(range(14))), ('5', [CHEXPERT_LABELS.index(o) for o in COMPETITION_LABELS])):
             t, p_, n_ = tp[:, cols].sum(1), fp[:, cols].sum(1), fn[:, cols].sum(1)
             with np.errstate(invalid='ignore', divide='ignore'), warnings.catch_warnings():
-                warnings.simplefilter('ignore', RuntimeWarning)          # macro over labels that are all undefined: NaN, said in the table
-                add(f'micro-{name}', t/(t + p_), t/(t + n_), np.where(2*t + p_ + n_ > 0, 2*t/(2*t + p_ + n_), np.nan), int(r[:, cols].sum()))
-                add(f'macro-{name}', np.nanmean(prec[:, cols], 1), np.nanmean(rec[:, cols], 1), np.nanmean(f1[:, cols], 1), int(r[:, cols].sum()))
+                # macro over labels that are all undefined: NaN, said in the table
+                warnings.simplefilter('ignore', RuntimeWarning)
+                add(f'micro-{name}', t/(t + p_), t/(t + n_), np.where(2*t + p_ + n_ > 0, 2*t/(2*t + p_ + n_), np.nan),
+                    int(r[:, cols].sum()))
+                add(f'macro-{name}', np.nanmean(prec[:, cols], 1), np.nanmean(rec[:, cols], 1),
+                    np.nanmean(f1[:, cols], 1), int(r[:, cols].sum()))
     return pd.DataFrame(rows)
 
 # %% ../nbs/11_report_evaluation.ipynb #72930e7f
 def hallucinations(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, cnn_calls:pd.DataFrame|None=None):
-    """Per report: observations the generated text asserts as positive (1) that the reference does not state as positive or
-    uncertain (hallucinated), and those the reference states as positive that the text neither asserts nor hedges
-    (omitted); with CNN calls, also positives the text asserts that the CNN calls negative (contradicted). No Finding is
-    not an observation here."""
+    """Per report: observations the generated text asserts as positive (1) that the reference does not state as
+    positive or uncertain (hallucinated), and those the reference states as positive that the text neither asserts
+    nor hedges (omitted); with CNN calls, also positives the text asserts that the CNN calls negative
+    (contradicted). No Finding is not an observation here."""
     obs = [o for o in CHEXPERT_LABELS if o != 'No Finding']
     r, g = ref_labels[obs], gen_labels[obs]
     hall = (g == 1) & ~r.isin([1, -1]); omit = (r == 1) & ~g.isin([1, -1])
     names = lambda m: [[o for o, v in zip(obs, row) if v] for row in m.to_numpy()]
     out = pd.DataFrame(dict(hallucinated=names(hall), omitted=names(omit)))
-    out['n_hallucinated'], out['n_omitted'] = hall.sum(axis=1).to_numpy(), omit.sum(axis=1).to_numpy()   # keyword: pandas 4 requires it
+    # keyword: pandas 4 requires it
+    out['n_hallucinated'], out['n_omitted'] = hall.sum(axis=1).to_numpy(), omit.sum(axis=1).to_numpy()
     if cnn_calls is not None:
         contra = (g == 1).to_numpy() & ~cnn_calls[obs].to_numpy(bool)
         out['contradicts_cnn'] = [[o for o, v in zip(obs, row) if v] for row in contra]
@@ -130,14 +147,20 @@ def hallucinations(ref_labels:pd.DataFrame, gen_labels:pd.DataFrame, cnn_calls:p
 
 # %% ../nbs/11_report_evaluation.ipynb #69bc03a2
 def hallucination_rates(audit:pd.DataFrame):
-    "Per observation and overall: share of reports hallucinating it, omitting it, and (with CNN calls) contradicting the CNN."
+    """Per observation and overall: share of reports hallucinating it, omitting it, and (with CNN calls)
+    contradicting the CNN."""
     obs = [o for o in CHEXPERT_LABELS if o != 'No Finding']
     n = max(len(audit), 1)
-    rows = [dict(observation=o, hallucinated=audit.hallucinated.map(lambda l: o in l).mean(), omitted=audit.omitted.map(lambda l: o in l).mean(),
-                 **({'contradicts_cnn': audit.contradicts_cnn.map(lambda l: o in l).mean()} if 'contradicts_cnn' in audit else {})) for o in obs]
-    rows.append(dict(observation='any', hallucinated=(audit.n_hallucinated > 0).mean(), omitted=(audit.n_omitted > 0).mean(),
-                     **({'contradicts_cnn': (audit.n_contradicts_cnn > 0).mean()} if 'contradicts_cnn' in audit else {})))
-    rows.append(dict(observation='per report (mean count)', hallucinated=audit.n_hallucinated.sum()/n, omitted=audit.n_omitted.sum()/n,
+    rows = [dict(observation=o, hallucinated=audit.hallucinated.map(lambda l: o in l).mean(),
+                 omitted=audit.omitted.map(lambda l: o in l).mean(),
+                 **({'contradicts_cnn': audit.contradicts_cnn.map(lambda l: o in l).mean()}
+                    if 'contradicts_cnn' in audit else {})) for o in obs]
+    rows.append(dict(observation='any', hallucinated=(audit.n_hallucinated > 0).mean(),
+                     omitted=(audit.n_omitted > 0).mean(),
+                     **({'contradicts_cnn': (audit.n_contradicts_cnn > 0).mean()} if 'contradicts_cnn' in audit
+                        else {})))
+    rows.append(dict(observation='per report (mean count)', hallucinated=audit.n_hallucinated.sum()/n,
+                     omitted=audit.n_omitted.sum()/n,
                      **({'contradicts_cnn': audit.n_contradicts_cnn.sum()/n} if 'contradicts_cnn' in audit else {})))
     return pd.DataFrame(rows)
 
@@ -185,40 +208,56 @@ class CheXbert:
 # %% ../nbs/11_report_evaluation.ipynb #abb37062
 def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id, generated, reference
                        cnn_calls:pd.DataFrame|None=None, n_boot:int=1000, n_boot_language:int=200, seed:int=0,
-                       labeler=None, # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are on disk)
-                       language:bool=True): # False: clinical metrics and audit only (the language metrics do not depend on the labeler)
+                       # texts -> labels (default `cxr_nb.labeler.label_reports`; `CheXbert(...)` when its weights are
+                       # on disk)
+                       labeler=None,
+                       # False: clinical metrics and audit only (the language metrics do not depend on the labeler)
+                       language:bool=True):
     "Language metrics, clinical efficacy and the hallucination audit of one system's reports."
     from cxr_nb.labeler import label_reports
     label = labeler or label_reports
     from cxr_nb.report_data import parse_report
     need = {'study_id', 'subject_id', 'generated', 'reference'}
-    if missing := need - set(gen.columns): raise ValueError(f"generated reports lack columns {sorted(missing)}; they come from cxr_nb.vlm.generate_reports or a baseline.")
+    if missing := need - set(gen.columns):
+        raise ValueError(
+            f"generated reports lack columns {sorted(missing)}; they come from cxr_nb.vlm.generate_reports or a"
+            " baseline."
+        )
     g = gen.assign(generated=gen.generated.fillna('').astype(str), reference=gen.reference.fillna('').astype(str))
     empty = int((g.generated.str.strip() == '').sum())
     ref_s, gen_s = g.reference.map(parse_report), g.generated.map(parse_report)      # each text parsed once
     no_sections = int((~gen_s.map(lambda d: any(d.values()))).sum())
-    findings = lambda t, d: d['findings'] or t       # language metrics on the findings, as R2Gen (whole text without sections)
+    # language metrics on the findings, as R2Gen (whole text without sections)
+    findings = lambda t, d: d['findings'] or t
     body = lambda t, d: ' '.join(v for k, v in d.items() if k != 'recommendations') or t
-    lang = (language_table(list(map(findings, g.reference, ref_s)), list(map(findings, g.generated, gen_s)), g.study_id, n_boot_language, seed)
+    lang = (language_table(list(map(findings, g.reference, ref_s)), list(map(findings, g.generated, gen_s)), g.study_id,
+                           n_boot_language, seed)
             if language else pd.DataFrame(columns=['metric', 'value', 'ci_low', 'ci_high', 'note']))
     ref_l, gen_l = label(list(map(body, g.reference, ref_s))), label(list(map(body, g.generated, gen_s)))
     clin = clinical_table(ref_l, gen_l, g.study_id, n_boot, seed)
-    calls = cnn_calls.set_index('study_id').reindex(g.study_id).reset_index(drop=True) if cnn_calls is not None else None
+    calls = (
+        cnn_calls.set_index('study_id').reindex(g.study_id).reset_index(drop=True) if cnn_calls is not None else None
+    )
     audit = pd.concat([g[['study_id']].reset_index(drop=True), hallucinations(ref_l, gen_l, calls)], axis=1)
-    return dict(language=lang, clinical=clin, audit=audit, rates=hallucination_rates(audit), empty=empty, no_sections=no_sections, n=len(g))
+    return dict(language=lang, clinical=clin, audit=audit, rates=hallucination_rates(audit), empty=empty,
+                no_sections=no_sections, n=len(g))
 
 # %% ../nbs/11_report_evaluation.ipynb #4080af9f
 def summary_row(name:str, res:dict):
-    "One row of the comparison table: every language metric with its CI, micro/macro F1 over 14 and 5 (both uncertain policies), hallucination rates."
+    """One row of the comparison table: every language metric with its CI, micro/macro F1 over 14 and 5 (both
+    uncertain policies), hallucination rates."""
     row = dict(system=name, reports=res['n'], empty=res['empty'], without_sections=res['no_sections'])
-    for r in res['language'].itertuples(): row.update({r.metric: r.value, f'{r.metric}_low': r.ci_low, f'{r.metric}_high': r.ci_high})
+    for r in res['language'].itertuples():
+        row.update({r.metric: r.value, f'{r.metric}_low': r.ci_low, f'{r.metric}_high': r.ci_high})
     c = res['clinical']
     for unc, short in (('negative', 'uneg'), ('positive', 'upos')):
         for agg in ('micro-14', 'macro-14', 'micro-5', 'macro-5'):
             x = c[(c.uncertain_as == unc) & (c.observation == agg)].iloc[0]
-            row.update({f'f1_{agg.replace("-", "")}_{short}': x.f1, f'f1_{agg.replace("-", "")}_{short}_low': x.f1_low, f'f1_{agg.replace("-", "")}_{short}_high': x.f1_high})
+            row.update({f'f1_{agg.replace("-", "")}_{short}': x.f1, f'f1_{agg.replace("-", "")}_{short}_low': x.f1_low,
+                        f'f1_{agg.replace("-", "")}_{short}_high': x.f1_high})
     rt = res['rates'].set_index('observation')
-    row.update(hallucination_any=rt.loc['any', 'hallucinated'], hallucinations_per_report=rt.loc['per report (mean count)', 'hallucinated'],
+    row.update(hallucination_any=rt.loc['any', 'hallucinated'],
+               hallucinations_per_report=rt.loc['per report (mean count)', 'hallucinated'],
                omission_any=rt.loc['any', 'omitted'])
     if 'contradicts_cnn' in rt: row['contradicts_cnn_any'] = rt.loc['any', 'contradicts_cnn']
     return row

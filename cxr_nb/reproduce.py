@@ -15,43 +15,58 @@ __all__ = ['main']
 # %% ../nbs/13e_reproduce.ipynb #a3a1cb1c
 def main(argv=None):
     "cxr-reproduce: run the compendium's notebooks for a profile."
-    p = argparse.ArgumentParser(prog='cxr-reproduce', description='Run the compendium notebooks with papermill for a profile.')
-    p.add_argument('--profile', default='demo', help='smoke (CI-sized), demo (default) or paper (MIMIC-CXR-JPG on GPUs), or a YAML path')
-    p.add_argument('--data', help="data folder (default: the profile's data_dir; $CXR_DATA is not used here, pass --data)")
+    p = argparse.ArgumentParser(prog='cxr-reproduce',
+                                description='Run the compendium notebooks with papermill for a profile.')
+    p.add_argument('--profile', default='demo',
+                   help='smoke (CI-sized), demo (default) or paper (MIMIC-CXR-JPG on GPUs), or a YAML path')
+    p.add_argument('--data',
+                   help="data folder (default: the profile's data_dir; $CXR_DATA is not used here, pass --data)")
     p.add_argument('--only', metavar='NOTEBOOK', help='run only this notebook (e.g. 06_training or 06)')
     p.add_argument('--from', dest='start', metavar='NOTEBOOK', help='start at this notebook, skipping the ones before')
     p.add_argument('--force', action='store_true', help='rerun steps even when their inputs are unchanged')
     p.add_argument('--publishable', action=argparse.BooleanOptionalAction, default=None,
                    help='strip patient images and report text from executed notebooks and the PDF, then audit them '
                         '(default: on for credentialed sources, mimic and chexpert)')
-    p.add_argument('--verify', action='store_true', help='rerun from nothing in a scratch copy and compare every table with this checkout\'s')
-    p.add_argument('--workdir', metavar='DIR', help='run in a scratch copy of the project at DIR (with --verify: where the copy goes)')
+    p.add_argument('--verify', action='store_true',
+                   help='rerun from nothing in a scratch copy and compare every table with this checkout\'s')
+    p.add_argument('--workdir', metavar='DIR',
+                   help='run in a scratch copy of the project at DIR (with --verify: where the copy goes)')
     p.add_argument('--keep', action='store_true', help='keep the scratch copy of --verify even when the tables agree')
-    p.add_argument('--atol', type=float, default=1e-6, help='--verify: tolerance for floating-point values (absolute, and relative)')
+    p.add_argument('--atol', type=float, default=1e-6,
+                   help='--verify: tolerance for floating-point values (absolute, and relative)')
     p.add_argument('--disk-gb', type=float, default=None, metavar='GB',
                    help="free space required before the first step (default: the profile's disk_gb; 0: no check)")
     a = p.parse_args(argv)
     t0 = time.time()
     try:
         if a.verify:
-            d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable, keep=a.keep,
+            d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable,
+                       keep=a.keep,
                        disk_gb=a.disk_gb)
             skipped = d.attrs['skipped']
-            print(f"cxr-reproduce --verify: profile {a.profile}: {d.attrs['tables']} tables compared (tolerance {a.atol:g} for "
-                  f"floating-point values; {len(skipped)} timing columns not compared: {', '.join(skipped) or 'none'}), "
-                  f"{len(d)} differences, {time.time() - t0:.0f} s")
+            print(
+                f"cxr-reproduce --verify: profile {a.profile}: {d.attrs['tables']} tables compared (tolerance"
+                f" {a.atol:g} for floating-point values; {len(skipped)} timing columns not compared:"
+                f" {', '.join(skipped) or 'none'}), {len(d)} differences, {time.time() - t0:.0f} s"
+            )
             if len(d):
                 print(d.to_string(index=False, max_rows=60, max_colwidth=50))
                 print(f"The rerun's tables and executed notebooks are kept in {d.attrs['workdir']}.")
                 return 1
             if d.attrs['workdir']: print(f"The scratch copy is kept in {d.attrs['workdir']}.")
             return 0
-        if a.workdir: work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable, disk_gb=a.disk_gb)
-        else: res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force, publishable=a.publishable,
+        if a.workdir:
+            work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable, disk_gb=a.disk_gb)
+        else:
+            res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force,
+                               publishable=a.publishable,
                                  disk_gb=a.disk_gb)
     except (StepFailed, NotPublishable) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
     except (ValueError, OSError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
     ran = sum(s == 'ok' for _, s, _ in res)
-    print(f"cxr-reproduce: profile {a.profile}: {ran} steps run, {len(res) - ran} skipped as unchanged, {time.time() - t0:.0f} s"
-          + (f" (in {work})" if a.workdir else ''))
+    print(
+        f"cxr-reproduce: profile {a.profile}: {ran} steps run, {len(res) - ran} skipped as unchanged,"
+        f" {time.time() - t0:.0f} s"
+        + (f" (in {work})" if a.workdir else '')
+    )
     return 0

@@ -12,12 +12,16 @@ __all__ = ['strip_deid', 'section_report']
 # %% ../nbs/02a_sections.ipynb #61b77270
 _DEID = re.compile(r'\b_{2,}\b|_{3,}|\bX{3,}\b|X{4,}')
 
-_HEADER = re.compile(r'(?im)^[ \t]*(final report|examination|exam|indication|history|clinical history|comparison|technique|'
-                     r'findings and impression|findings/impression|impression and findings|findings|impression|conclusions?|summary|'
-                     r'recommendations?|notification|wet read)[ \t]*(?::|\n|$)')
+_HEADER = re.compile(
+    r'(?im)^[ \t]*(final report|examination|exam|indication|history|clinical history|comparison|technique|'
+    r'findings and impression|findings/impression|impression and findings|findings|impression|conclusions?|summary|'
+    r'recommendations?|notification|wet read)[ \t]*(?::|\n|$)'
+)
 
-_SECTION_OF = {'findings': 'findings', 'impression': 'impression', 'conclusion': 'impression', 'conclusions': 'impression',
-               'summary': 'impression', 'findings and impression': 'both', 'findings/impression': 'both', 'impression and findings': 'both'}
+_SECTION_OF = {'findings': 'findings', 'impression': 'impression', 'conclusion': 'impression',
+               'conclusions': 'impression',
+               'summary': 'impression', 'findings and impression': 'both', 'findings/impression': 'both',
+               'impression and findings': 'both'}
 
 _SPACE_PUNCT = re.compile(r'[ \t]+([.,;:])')
 
@@ -36,7 +40,9 @@ def section_report(text:str): # a whole report as MIMIC-CXR or Open-i writes it
         kind = _SECTION_OF.get(h.group(1).lower())
         if not kind: continue
         body = text[h.end():nxt.start() if nxt else len(text)].strip()
-        if kind == 'both': out['findings'] = (out['findings'] + ' ' + body).strip(); out['impression'] = (out['impression'] + ' ' + body).strip()
+        if kind == 'both':
+            out['findings'] = (out['findings'] + ' ' + body).strip()
+            out['impression'] = (out['impression'] + ' ' + body).strip()
         else: out[kind] = (out[kind] + ' ' + body).strip()
     if not out['findings'] and not out['impression']:
         paras = [p.strip() for p in re.split(r'\n\s*\n', text) if p.strip() and not _HEADER.match(p.strip())]

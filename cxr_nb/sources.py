@@ -18,9 +18,11 @@ from .curation import (MANIFEST_COLUMNS, Curation, as_views, build_mimic_manifes
 __all__ = ['NIH_MAP', 'BUILDERS', 'build_nih_manifest', 'build_chexpert_manifest', 'build_openi_manifest', 'main']
 
 # %% ../nbs/03a_sources.ipynb #a5348068
-NIH_MAP = {'Atelectasis': 'Atelectasis', 'Cardiomegaly': 'Cardiomegaly', 'Effusion': 'Pleural Effusion', 'Infiltration': 'Lung Opacity',
+NIH_MAP = {'Atelectasis': 'Atelectasis', 'Cardiomegaly': 'Cardiomegaly', 'Effusion': 'Pleural Effusion',
+           'Infiltration': 'Lung Opacity',
            'Mass': 'Lung Lesion', 'Nodule': 'Lung Lesion', 'Pneumonia': 'Pneumonia', 'Pneumothorax': 'Pneumothorax',
-           'Consolidation': 'Consolidation', 'Edema': 'Edema', 'Pleural_Thickening': 'Pleural Other', 'No Finding': 'No Finding',
+           'Consolidation': 'Consolidation', 'Edema': 'Edema', 'Pleural_Thickening': 'Pleural Other',
+           'No Finding': 'No Finding',
            'Emphysema': None, 'Fibrosis': None, 'Hernia': None}   # None: not one of the 14 observations
 
 def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, files, params, t0):
@@ -29,8 +31,10 @@ def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, fi
     cur.counts.append(dict(step='rows read', kept=len(m), excluded=0))
     m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate image id')
     v = m['view'].astype('string')
-    m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter', ('view ' + v.fillna('missing') + ' not selected').astype(object))
-    if split == 'patient' or m['split'].isna().all(): m['split'] = patient_split(m, shares, seed).reindex(m.subject_id).to_numpy()
+    m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
+                 ('view ' + v.fillna('missing') + ' not selected').astype(object))
+    if split == 'patient' or m['split'].isna().all():
+        m['split'] = patient_split(m, shares, seed).reindex(m.subject_id).to_numpy()
     m = cur.drop(m, m.split.isna().to_numpy(), 'split', 'no split for this image')
     m['source'] = source
     for c in MANIFEST_COLUMNS:
@@ -38,22 +42,30 @@ def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, fi
     manifest = m[MANIFEST_COLUMNS].sort_values(['subject_id', 'study_id', 'dicom_id']).reset_index(drop=True)
     sidecar = dict(source=source, tables=files, built=datetime.datetime.now().isoformat(timespec='seconds'),
                    parameters=dict(params, views=views, split=split, shares=list(shares), seed=seed),
-                   counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)], seconds=round(time.time() - t0, 2))
+                   counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)],
+                   seconds=round(time.time() - t0, 2))
     return manifest, cur.exclusions(), sidecar
 
 # %% ../nbs/03a_sources.ipynb #25b4451f
-def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
-    "NIH ChestX-ray14 (`Data_Entry_2017*.csv`, `images*/`, optional `train_val_list.txt`/`test_list.txt`) as a manifest."
+def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0,
+                       check_images:bool=False):
+    """NIH ChestX-ray14 (`Data_Entry_2017*.csv`, `images*/`, optional `train_val_list.txt`/`test_list.txt`) as a
+    manifest."""
     t0, root = time.time(), Path(root)
     entries = sorted(root.glob('Data_Entry_2017*.csv*'))
-    if not entries: raise FileNotFoundError(f"{root} has no Data_Entry_2017*.csv; point at the NIH ChestX-ray14 folder.")
-    cols = ['Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', 'Patient Gender', 'View Position']
+    if not entries:
+        raise FileNotFoundError(f"{root} has no Data_Entry_2017*.csv; point at the NIH ChestX-ray14 folder.")
+    cols = ['Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', 'Patient Gender',
+            'View Position']
     d = read_table(entries[0], cols)
     files = {'data_entry': dict(path=str(entries[0]), sha256=sha256_file(entries[0]), rows=len(d))}
     unknown = set(l for s in d['Finding Labels'].dropna() for l in s.split('|')) - set(NIH_MAP)
-    if unknown: raise ValueError(f"{entries[0].name}: labels without a mapping: {sorted(unknown)}; add them to NIH_MAP.")
-    m = pd.DataFrame(dict(dicom_id=d['Image Index'].str.replace(r'\.png$', '', regex=True), subject_id=d['Patient ID'].astype('int64'),
-                          study_id=d['Patient ID'].astype('int64')*1000 + d['Follow-up #'].astype('int64'), view=d['View Position'],
+    if unknown:
+        raise ValueError(f"{entries[0].name}: labels without a mapping: {sorted(unknown)}; add them to NIH_MAP.")
+    m = pd.DataFrame(dict(dicom_id=d['Image Index'].str.replace(r'\.png$', '', regex=True),
+                          subject_id=d['Patient ID'].astype('int64'),
+                          study_id=d['Patient ID'].astype('int64')*1000 + d['Follow-up #'].astype('int64'),
+                          view=d['View Position'],
                           sex=d['Patient Gender'], age=d['Patient Age'], findings='', impression=''))
     names = {p.name: str(p.relative_to(root)) for p in root.glob('images*/**/*.png')}
     m['path'] = [names.get(f'{i}.png', f'images/{i}.png') for i in d['Image Index']]
@@ -68,13 +80,15 @@ def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', share
     tv, te = root/'train_val_list.txt', root/'test_list.txt'
     if split == 'official' and tv.exists() and te.exists():
         test = set(te.read_text().split()); m['split'] = np.where(d['Image Index'].isin(test), 'test', 'train')
-        files.update(train_val=dict(path=str(tv), sha256=sha256_file(tv)), test=dict(path=str(te), sha256=sha256_file(te)))
+        files.update(train_val=dict(path=str(tv), sha256=sha256_file(tv)),
+                     test=dict(path=str(te), sha256=sha256_file(te)))
     cur = Curation()
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
     return _finish(m, cur, views, split, shares, seed, 'nih', files, dict(check_images=check_images), t0)
 
 # %% ../nbs/03a_sources.ipynb #63f65f7d
-def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
+def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0,
+                            check_images:bool=False):
     "CheXpert or CheXpert-small (`train.csv`, `valid.csv`, `train/patientNNNNN/studyN/viewN_*.jpg`) as a manifest."
     t0, root = time.time(), Path(root)
     cols = ['Path', 'Sex', 'Age', 'Frontal/Lateral', 'AP/PA', *CHEXPERT_LABELS]
@@ -92,9 +106,11 @@ def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', 
         bad = d.Path[ids.isna().any(axis=1)].iloc[0]
         raise ValueError(f"CheXpert path {bad!r} does not follow patientNNNNN/studyN/viewN_frontal.jpg.")
     subj = ids[0].astype('int64'); study = subj*100 + ids[1].astype('int64')
-    m = pd.DataFrame(dict(dicom_id='patient' + ids[0] + '_study' + ids[1] + '_' + ids[2], subject_id=subj, study_id=study,
+    m = pd.DataFrame(dict(dicom_id='patient' + ids[0] + '_study' + ids[1] + '_' + ids[2], subject_id=subj,
+                          study_id=study,
                           view=np.where(d['Frontal/Lateral'] == 'Lateral', 'LATERAL', d['AP/PA']), split=d.split,
-                          path=d.Path.str.split('/', n=1).str[1], sex=d.Sex.map({'Male': 'M', 'Female': 'F'}), age=d.Age,
+                          path=d.Path.str.split('/', n=1).str[1], sex=d.Sex.map({'Male': 'M', 'Female': 'F'}),
+                          age=d.Age,
                           findings='', impression=''))
     for o in CHEXPERT_LABELS: m[o] = d[o].astype(float)
     cur = Curation()
@@ -103,7 +119,8 @@ def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', 
 
 # %% ../nbs/03a_sources.ipynb #5f0c2cad
 def _openi_views(root:Path):
-    "Image id -> ViewPosition from the Open-i DICOM metadata table (in `root`, else the copy torchxrayvision ships), or {}."
+    """Image id -> ViewPosition from the Open-i DICOM metadata table (in `root`, else the copy torchxrayvision
+    ships), or {}."""
     import importlib.util
     f = next(iter(sorted(root.glob('nlmcxr_dicom_metadata.csv*'))), None)
     if f is None:
@@ -116,8 +133,10 @@ def _openi_views(root:Path):
     return dict(zip(t.imageid, t['View Position'])), f
 
 # %% ../nbs/03a_sources.ipynb #1e25c351
-def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', shares=(0.7, 0.1, 0.2), seed:int=0, check_images:bool=False):
-    "Open-i / Indiana University (report XMLs or NLMCXR_reports.tgz, PNG images) as a manifest; labels from `cxr_nb.labeler` or the MeSH tags."
+def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', shares=(0.7, 0.1, 0.2), seed:int=0,
+                         check_images:bool=False):
+    """Open-i / Indiana University (report XMLs or NLMCXR_reports.tgz, PNG images) as a manifest; labels from
+    `cxr_nb.labeler` or the MeSH tags."""
     from cxr_nb.openi import read_openi, mesh_observations
     from cxr_nb.labeler import label_reports
     t0, root = time.time(), Path(root)
@@ -127,7 +146,8 @@ def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', sha
     files = {'reports': dict(path=str(tgz or root), rows=len(reps), **({'sha256': sha256_file(tgz)} if tgz else {}))}
     if labels == 'labeler': lab = label_reports('FINDINGS: ' + reps.findings + '\nIMPRESSION: ' + reps.impression)
     else:
-        lab = pd.DataFrame([{o: 1.0 for o, *_ in mesh_observations(m)} for m in reps.mesh]).reindex(columns=list(CHEXPERT_LABELS))
+        lab = pd.DataFrame([{o: 1.0 for o, *_ in mesh_observations(m)}
+                            for m in reps.mesh]).reindex(columns=list(CHEXPERT_LABELS))
     lab.index = reps.index
     view_of, vf = _openi_views(root)
     if vf is not None: files['dicom_metadata'] = dict(path=str(vf), sha256=sha256_file(vf))
@@ -136,22 +156,32 @@ def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', sha
     for i, r in reps.iterrows():
         num = int(re.sub(r'\D', '', r.uid))
         for img in r.images:
-            rows.append(dict(dicom_id=img, subject_id=num, study_id=num, view=view_of.get(img), path=pngs.get(img, f'NLMCXR_png/{img}.png'),
+            rows.append(dict(dicom_id=img, subject_id=num, study_id=num, view=view_of.get(img),
+                             path=pngs.get(img, f'NLMCXR_png/{img}.png'),
                              findings=r.findings, impression=r.impression, **lab.loc[i].to_dict()))
     m = pd.DataFrame(rows); m['split'] = None; m['view'] = m['view'].astype(object)
     cur = Curation()
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
-    return _finish(m, cur, views, 'patient', shares, seed, 'openi', files, dict(labels=labels, check_images=check_images), t0)
+    return _finish(m, cur, views, 'patient', shares, seed, 'openi', files,
+                   dict(labels=labels, check_images=check_images), t0)
 
 # %% ../nbs/03a_sources.ipynb #59aaf733
-BUILDERS = {'mimic': build_mimic_manifest, 'nih': build_nih_manifest, 'chexpert': build_chexpert_manifest, 'openi': build_openi_manifest}
+BUILDERS = {'mimic': build_mimic_manifest, 'nih': build_nih_manifest, 'chexpert': build_chexpert_manifest,
+            'openi': build_openi_manifest}
 
 def main(argv=None):
     "cxr-manifest: build the manifest of a MIMIC-CXR-JPG, NIH ChestX-ray14 or CheXpert folder."
-    p = argparse.ArgumentParser(prog='cxr-manifest', description='Build manifest.parquet, exclusions.csv and manifest.json from a dataset folder.')
-    p.add_argument('root'); p.add_argument('--source', choices=sorted(BUILDERS), default='mimic'); p.add_argument('-o', '--output', required=True)
-    p.add_argument('--views', nargs='+', default=['PA']); p.add_argument('--split', choices=['official', 'patient'], default='official')
-    p.add_argument('--labels', choices=['chexpert', 'negbio', 'labeler', 'mesh'], default='chexpert', help='MIMIC: chexpert or negbio; Open-i: labeler or mesh')
+    p = argparse.ArgumentParser(
+        prog='cxr-manifest',
+        description='Build manifest.parquet, exclusions.csv and manifest.json from a dataset folder.',
+    )
+    p.add_argument('root')
+    p.add_argument('--source', choices=sorted(BUILDERS), default='mimic')
+    p.add_argument('-o', '--output', required=True)
+    p.add_argument('--views', nargs='+', default=['PA'])
+    p.add_argument('--split', choices=['official', 'patient'], default='official')
+    p.add_argument('--labels', choices=['chexpert', 'negbio', 'labeler', 'mesh'], default='chexpert',
+                   help='MIMIC: chexpert or negbio; Open-i: labeler or mesh')
     p.add_argument('--check-images', action='store_true'); p.add_argument('--seed', type=int, default=0)
     a = p.parse_args(argv)
     import inspect
@@ -162,6 +192,7 @@ def main(argv=None):
     except (ValueError, FileNotFoundError) as e: print(f'cxr-manifest: {e}', file=sys.stderr); return 2
     write_manifest(a.output, m, ex, sc)
     why = ex.reason.value_counts()
-    print(f"cxr-manifest: {len(m)} images in {a.output}/manifest.parquet; {len(ex)} left out"
-          + (': ' + '; '.join(f'{n} {r}' for r, n in why.items()) if len(ex) else '') + f" (exclusions.csv) in {sc['seconds']:.1f} s")
+    reasons = ': ' + '; '.join(f'{n} {r}' for r, n in why.items()) if len(ex) else ''
+    print(f"cxr-manifest: {len(m)} images in {a.output}/manifest.parquet; {len(ex)} left out{reasons} "
+          f"(exclusions.csv) in {sc['seconds']:.1f} s")
     return 0

@@ -29,13 +29,24 @@ def write_table(df:pd.DataFrame, stem:Path|str, # the table and its path without
     with atomic_path(stem.with_suffix('.csv')) as p: df.to_csv(p, index=False)
     cells = [[_cell(x, digits) for x in r] for r in df.itertuples(index=False)]
     num = {c: pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns}
-    md = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '|'.join('---:' if num[c] else '---' for c in df.columns) + '|']
+    md = ['| ' + ' | '.join(map(str, df.columns)) + ' |',
+          '|' + '|'.join('---:' if num[c] else '---' for c in df.columns) + '|']
     md += ['| ' + ' | '.join(r) + ' |' for r in cells]
-    with atomic_write(stem.with_suffix('.md')) as f: f.write(('*' + caption + '*\n\n' if caption else '') + '\n'.join(md) + '\n')
-    esc = lambda s: str(s).replace('\\', r'\textbackslash{}').replace('&', r'\&').replace('%', r'\%').replace('_', r'\_').replace('#', r'\#')
+    with atomic_write(stem.with_suffix('.md')) as f:
+        f.write(('*' + caption + '*\n\n' if caption else '') + '\n'.join(md) + '\n')
+    esc = (
+        lambda s: str(s)
+        .replace('\\', r'\textbackslash{}')
+        .replace('&', r'\&')
+        .replace('%', r'\%')
+        .replace('_', r'\_')
+        .replace('#', r'\#')
+    )
     align = ''.join('r' if num[c] else 'l' for c in df.columns)
-    tex = [r'\begin{table}[ht]', r'\centering', *([rf'\caption{{{esc(caption)}}}'] if caption else []), rf'\begin{{tabular}}{{{align}}}', r'\toprule',
-           ' & '.join(esc(c) for c in df.columns) + r' \\', r'\midrule', *[' & '.join(esc(x) for x in r) + r' \\' for r in cells],
+    tex = [r'\begin{table}[ht]', r'\centering', *([rf'\caption{{{esc(caption)}}}'] if caption else []),
+           rf'\begin{{tabular}}{{{align}}}', r'\toprule',
+           ' & '.join(esc(c) for c in df.columns) + r' \\', r'\midrule',
+           *[' & '.join(esc(x) for x in r) + r' \\' for r in cells],
            r'\bottomrule', r'\end{tabular}', r'\end{table}']
     with atomic_write(stem.with_suffix('.tex')) as f: f.write('\n'.join(tex) + '\n')
     return [stem.with_suffix(s) for s in ('.csv', '.md', '.tex')]

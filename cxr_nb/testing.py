@@ -18,8 +18,9 @@ def flagged_notebooks(nbs:Path, # the notebooks folder
                       flags:list): # flag names such as ['slow']
     "Names of the notebooks in `nbs` with at least one code cell carrying one of `flags` (`#| slow`)."
     pat = flag_pattern(flags)
-    return sorted(f.name for f in nbs.glob('*.ipynb') if pat and
-                  any(pat.search(''.join(c['source'])) for c in json.loads(f.read_text())['cells'] if c['cell_type'] == 'code'))
+    return sorted(f.name for f in nbs.glob('*.ipynb') if pat
+                  and any(pat.search(''.join(c['source'])) for c in json.loads(f.read_text())['cells']
+                          if c['cell_type'] == 'code'))
 
 # %% ../nbs/13f_testing.ipynb #49861dc2
 def _test_one(fn:Path, **kwargs):
@@ -41,7 +42,8 @@ def test_notebooks(files:list, # notebook paths
     from nbdev.config import get_config
     cfg = get_config()
     log(f'testing {len(files)} notebooks, {n_workers or 1} at a time')
-    results = parallel(_test_one, files, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(), n_workers=n_workers,
+    results = parallel(_test_one, files, skip_flags=cfg.tst_flags.split(), force_flags=flags.split(),
+                       n_workers=n_workers,
                        basepath=cfg.config_path, pause=0.01)
     return dict(zip(files, results))
 
@@ -59,17 +61,22 @@ def nbtest_main(argv=None):
     p = argparse.ArgumentParser(prog='cxr-test', description='Run the notebooks as tests and count them.')
     p.add_argument('--flags', default='', help='test flags to run as well, e.g. "slow"')
     p.add_argument('--path', default=None, help='a notebook, or a glob of notebooks in nbs/ (default: all of them)')
-    p.add_argument('--flagged', action='store_true', help='test only the notebooks that hold a cell with one of --flags')
-    p.add_argument('--n-workers', '--n_workers', dest='n_workers', type=int, default=2, help='notebooks tested at a time')
+    p.add_argument('--flagged', action='store_true',
+                   help='test only the notebooks that hold a cell with one of --flags')
+    p.add_argument('--n-workers', '--n_workers', dest='n_workers', type=int, default=2,
+                   help='notebooks tested at a time')
     a = p.parse_args(argv)
     files = _notebook_files(a.path, a.flags, a.flagged)
     if not files: print(f"no notebook to test (path {a.path!r}, flags {a.flags!r})\n0 passed, 0 failed"); return 0
     t0 = time.time()
-    # the tests make their scratch datasets, runs and checkpoints with tempfile: all of it goes to one folder, removed at
+    # the tests make their scratch datasets, runs and checkpoints with tempfile: all of it goes to one folder, removed
+    # at
     # the end, so that a test run leaves nothing behind (it once left 0.6 GB in /tmp per run, which filled a CI disk)
     with scratch_tmpdir('cxr-test-') as tmp: res = test_notebooks(files, a.flags, a.n_workers)
     failed = [f.name for f, (ok, _) in res.items() if not ok]
     if failed: print('failed:', ', '.join(failed))
-    print(f"temporary files of the tests: {tmp['used']/2**20:.0f} MB in {tmp['path']}, removed; {time.time() - t0:.0f} s")
+    print(
+        f"temporary files of the tests: {tmp['used']/2**20:.0f} MB in {tmp['path']}, removed; {time.time() - t0:.0f} s"
+    )
     print(f"{len(res) - len(failed)} passed, {len(failed)} failed")
     return 1 if failed else 0

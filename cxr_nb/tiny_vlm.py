@@ -30,7 +30,8 @@ def train_tokenizer(texts, vocab_size:int=2048):
     from transformers import PreTrainedTokenizerFast
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False); tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=LLAMA3_SPECIAL, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=LLAMA3_SPECIAL,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
                                   show_progress=False)
     tok.train_from_iterator(list(texts), trainer)
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token='<|begin_of_text|>', eos_token='<|eot_id|>',
@@ -40,7 +41,8 @@ def train_tokenizer(texts, vocab_size:int=2048):
 # %% ../nbs/09a_tiny_vlm.ipynb #f16c0a41
 @dataclass
 class TinyConfig:
-    "A CPU-sized `MllamaForConditionalGeneration`: every hidden size a multiple of 64 so that NF4 quantisation works on CPU."
+    """A CPU-sized `MllamaForConditionalGeneration`: every hidden size a multiple of 64 so that NF4 quantisation
+    works on CPU."""
     image_size: int = 112          # one tile of 112 x 112: 8 x 8 patches of 14
     vision_hidden: int = 128
     vision_layers: int = 2
@@ -51,7 +53,8 @@ class TinyConfig:
     heads: int = 4
     kv_heads: int = 2
     max_positions: int = 1024
-    cross_attention_gate: float = 1.0   # tanh(1) = 0.76: open, as in a pretrained model; zero-initialised gates stayed shut (|tanh| < 0.005 after 3 epochs)
+    # tanh(1) = 0.76: open, as in a pretrained model; zero-initialised gates stayed shut (|tanh| < 0.005 after 3 epochs)
+    cross_attention_gate: float = 1.0
 
 # %% ../nbs/09a_tiny_vlm.ipynb #2f7d332c
 def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
@@ -59,41 +62,53 @@ def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     from transformers import MllamaConfig, MllamaForConditionalGeneration, MllamaProcessor, MllamaImageProcessor
     from transformers.models.mllama.configuration_mllama import MllamaVisionConfig, MllamaTextConfig
     ids = {t: tokenizer.convert_tokens_to_ids(t) for t in LLAMA3_SPECIAL}
-    vision = MllamaVisionConfig(hidden_size=cfg.vision_hidden, intermediate_size=4*cfg.vision_hidden, num_hidden_layers=cfg.vision_layers,
-                                num_global_layers=cfg.vision_global_layers, attention_heads=cfg.heads, image_size=cfg.image_size,
-                                patch_size=14, max_num_tiles=1, intermediate_layers_indices=[0], supported_aspect_ratios=[[1, 1]],
+    vision = MllamaVisionConfig(hidden_size=cfg.vision_hidden, intermediate_size=4*cfg.vision_hidden,
+                                num_hidden_layers=cfg.vision_layers,
+                                num_global_layers=cfg.vision_global_layers, attention_heads=cfg.heads,
+                                image_size=cfg.image_size,
+                                patch_size=14, max_num_tiles=1, intermediate_layers_indices=[0],
+                                supported_aspect_ratios=[[1, 1]],
                                 vision_output_dim=2*cfg.vision_hidden)
     text = MllamaTextConfig(vocab_size=len(tokenizer), hidden_size=cfg.text_hidden, intermediate_size=4*cfg.text_hidden,
-                            num_hidden_layers=cfg.text_layers, num_attention_heads=cfg.heads, num_key_value_heads=cfg.kv_heads,
-                            cross_attention_layers=list(cfg.cross_attention_layers), max_position_embeddings=cfg.max_positions,
-                            rope_theta=10000.0, rope_scaling={'rope_type': 'default'}, bos_token_id=ids['<|begin_of_text|>'], eos_token_id=ids['<|eot_id|>'],
+                            num_hidden_layers=cfg.text_layers, num_attention_heads=cfg.heads,
+                            num_key_value_heads=cfg.kv_heads,
+                            cross_attention_layers=list(cfg.cross_attention_layers),
+                            max_position_embeddings=cfg.max_positions,
+                            rope_theta=10000.0, rope_scaling={'rope_type': 'default'},
+                            bos_token_id=ids['<|begin_of_text|>'], eos_token_id=ids['<|eot_id|>'],
                             pad_token_id=ids['<|finetune_right_pad_id|>'], tie_word_embeddings=False)
     config = MllamaConfig(vision_config=vision, text_config=text, image_token_index=ids['<|image|>'])
     torch.manual_seed(seed)
     model = MllamaForConditionalGeneration(config)
     for m in model.modules():          # the gates of the cross-attention layers (zero in Hugging Face's initialisation)
-        if hasattr(m, 'cross_attn_attn_gate'): m.cross_attn_attn_gate.data.fill_(cfg.cross_attention_gate); m.cross_attn_mlp_gate.data.fill_(cfg.cross_attention_gate)
+        if hasattr(m, 'cross_attn_attn_gate'):
+            m.cross_attn_attn_gate.data.fill_(cfg.cross_attention_gate)
+            m.cross_attn_mlp_gate.data.fill_(cfg.cross_attention_gate)
     image_processor = MllamaImageProcessor(size={'height': cfg.image_size, 'width': cfg.image_size}, max_image_tiles=1)
     processor = MllamaProcessor(image_processor=image_processor, tokenizer=tokenizer)
     return model, processor
 
 # %% ../nbs/09a_tiny_vlm.ipynb #8502dce6
 def save_base(model, processor, path:Path|str):
-    "Save a model and its processor as Hugging Face does for the real checkpoint (config.json, safetensors, tokenizer, processor)."
+    """Save a model and its processor as Hugging Face does for the real checkpoint (config.json, safetensors,
+    tokenizer, processor)."""
     path = Path(path); path.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(path, safe_serialization=True); processor.save_pretrained(path)
     return path
 
 # %% ../nbs/09a_tiny_vlm.ipynb #78e57587
 def image_inputs(processor, ds):
-    "Every image of a `ReportDataset` through the processor once: the vision tower's pixel values, aspect-ratio ids and mask."
+    """Every image of a `ReportDataset` through the processor once: the vision tower's pixel values, aspect-ratio ids
+    and mask."""
     from PIL import Image
-    enc = processor.image_processor(images=[[Image.fromarray(ds.image(i)).convert('RGB')] for i in range(len(ds))], return_tensors='pt')
+    enc = processor.image_processor(images=[[Image.fromarray(ds.image(i)).convert('RGB')] for i in range(len(ds))],
+                                    return_tensors='pt')
     return {k: enc[k] for k in ('pixel_values', 'aspect_ratio_ids', 'aspect_ratio_mask')}
 
 # %% ../nbs/09a_tiny_vlm.ipynb #a66e7e9d
 def image_features(model, inputs:dict, idx, pool:str='max'):
-    "The image tokens the language model cross-attends to (vision tower, then projector), pooled ('max' or 'mean'): (len(idx), text hidden size)."
+    """The image tokens the language model cross-attends to (vision tower, then projector), pooled ('max' or 'mean'):
+    (len(idx), text hidden size)."""
     if pool not in ('max', 'mean'): raise ValueError(f"pool={pool!r}: use 'max' or 'mean'.")
     m = model.model
     v = m.multi_modal_projector(m.vision_model(**{k: t[idx] for k, t in inputs.items()}).last_hidden_state)
@@ -102,18 +117,21 @@ def image_features(model, inputs:dict, idx, pool:str='max'):
 # %% ../nbs/09a_tiny_vlm.ipynb #4f962228
 def _label_targets(pairs:pd.DataFrame, labels):
     v = pairs[list(labels)].to_numpy(float)
-    return torch.tensor(np.nan_to_num(v) == 1, dtype=torch.float32), torch.tensor(v != -1)   # -1 (uncertain) is left out
+    # -1 (uncertain) is left out
+    return torch.tensor(np.nan_to_num(v) == 1, dtype=torch.float32), torch.tensor(v != -1)
 
 # %% ../nbs/09a_tiny_vlm.ipynb #431faca9
 def pretrain_vision(model, processor, train_ds, val_ds, # ReportDatasets: images and the pairs' labels
                     labels=None, # observations to learn (default: the 14 CheXpert labels)
                     epochs:int=40, lr:float=2e-3, batch_size:int=32, weight_decay:float=0.05, seed:int=0,
-                    pool:str='max'): # how the head sees the image tokens: 'max' keeps a local finding, 'mean' dilutes it over 64 tokens
-    """Stage 0 of the tiny model: its vision tower and projector learn the observations from the images through a linear
-    head on the image tokens, max-pooled (binary cross-entropy; 1 positive, 0 and blank negative, -1 left out), standing in for
-    the pretrained vision encoder of the real model, which a language-model loss alone cannot train from scratch on a few
-    thousand images. In fp32: under bf16 autocast this ViT does not learn at all (validation ROC-AUC stays at 0.5). Returns
-    the history: training loss and validation ROC-AUC per observation per epoch; the head is dropped afterwards."""
+                    # how the head sees the image tokens: 'max' keeps a local finding, 'mean' dilutes it over 64 tokens
+                    pool:str='max'):
+    """Stage 0 of the tiny model: its vision tower and projector learn the observations from the images through a
+    linear head on the image tokens, max-pooled (binary cross-entropy; 1 positive, 0 and blank negative, -1 left
+    out), standing in for the pretrained vision encoder of the real model, which a language-model loss alone
+    cannot train from scratch on a few thousand images. In fp32: under bf16 autocast this ViT does not learn at
+    all (validation ROC-AUC stays at 0.5). Returns the history: training loss and validation ROC-AUC per
+    observation per epoch; the head is dropped afterwards."""
     from sklearn.metrics import roc_auc_score
     from cxr_nb.core import CHEXPERT_LABELS
     labels = list(labels or CHEXPERT_LABELS)
@@ -131,10 +149,15 @@ def pretrain_vision(model, processor, train_ds, val_ds, # ReportDatasets: images
         for s in range(per_epoch):
             idx = perm[s*batch_size:(s + 1)*batch_size]
             z = head(image_features(model, xt, idx, pool))
-            loss = (torch.nn.functional.binary_cross_entropy_with_logits(z, yt[idx], reduction='none')*mt[idx]).sum()/mt[idx].sum().clamp(min=1)
+            loss = (
+                torch.nn.functional.binary_cross_entropy_with_logits(z, yt[idx], reduction='none') * mt[idx]
+            ).sum() / mt[idx].sum().clamp(min=1)
             opt.zero_grad(); loss.backward(); opt.step(); sched.step(); total += loss.item()
         m.vision_model.eval()
-        with torch.no_grad(): z = torch.cat([head(image_features(model, xv, torch.arange(s, min(s + 256, len(val_ds))), pool)) for s in range(0, len(val_ds), 256)])
-        aucs = {l: roc_auc_score(yv[mv[:, j], j], z[mv[:, j], j]) if len(set(yv[mv[:, j], j].tolist())) == 2 else math.nan for j, l in enumerate(labels)}
+        with torch.no_grad():
+            z = torch.cat([head(image_features(model, xv, torch.arange(s, min(s + 256, len(val_ds))),
+                                               pool)) for s in range(0, len(val_ds), 256)])
+        aucs = {l: roc_auc_score(yv[mv[:, j], j], z[mv[:, j], j]) if len(set(yv[mv[:, j], j].tolist())) == 2
+                else math.nan for j, l in enumerate(labels)}
         history.append(dict(epoch=epoch + 1, loss=total/per_epoch, **{f'auc_{l}': a for l, a in aucs.items()}))
     return pd.DataFrame(history)

@@ -13,16 +13,18 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .core import runtime, seed_everything, atomic_path, atomic_write
+from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args
+from .inference import predict
 
 # %% auto #0
-__all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'save_checkpoint', 'fit', 'evaluate_loss', 'inference_model', 'predict',
-           'run_folder', 'load_manifest', 'make_datasets', 'finish_run', 'main']
+__all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'save_checkpoint', 'pos_weights', 'fit', 'evaluate_loss', 'run_folder',
+           'load_manifest', 'make_datasets', 'finish_run', 'main']
 
 # %% ../nbs/06_training.ipynb #a51c7af8
 @dataclass
 class TrainConfig:
-    "The study's recipe by default: AdamW 1e-4, weight decay 0.01, cosine annealing, batch 32 x 4 accumulation, patience 5."
+    """The study's recipe by default: AdamW 1e-4, weight decay 0.01, cosine annealing, batch 32 x 4 accumulation,
+    patience 5."""
     arch: str = 'resnet18'
     pathology: str = 'all'          # an observation (binary) or 'all' (14 labels)
     size: int = 224
@@ -42,44 +44,54 @@ class TrainConfig:
     seed: int = 0
     def __post_init__(self):
         for k in ('epochs', 'batch_size', 'accumulate', 'size'):
-            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
+            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1:
+                raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
         if self.weight_decay < 0: raise ValueError(f"weight_decay must not be negative, got {self.weight_decay!r}")
-        if self.imbalance not in ('pos_weight', 'none'): raise ValueError(f"imbalance must be 'pos_weight' or 'none', got {self.imbalance!r}")
+        if self.imbalance not in ('pos_weight', 'none'):
+            raise ValueError(f"imbalance must be 'pos_weight' or 'none', got {self.imbalance!r}")
         from cxr_nb.core import check_pathology
         check_pathology(self.pathology)
 
 # %% ../nbs/06_training.ipynb #ed810936
 def masked_bce(logits, targets, masks, pos_weight=None):
-    "Binary cross-entropy averaged over the labels that count (masked ones, from U-Ignore or masked blanks, are left out)."
-    loss = nn.functional.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=pos_weight, reduction='none')
+    """Binary cross-entropy averaged over the labels that count (masked ones, from U-Ignore or masked blanks, are
+    left out)."""
+    loss = nn.functional.binary_cross_entropy_with_logits(logits.float(), targets, pos_weight=pos_weight,
+                                                          reduction='none')
     return (loss*masks).sum()/masks.sum().clamp(min=1)
 
 # %% ../nbs/06_training.ipynb #819fdc3b
 def _rng_state(ds):
     "Every random state, as tensors and numbers only, so that `torch.load(weights_only=True)` reads the checkpoint."
     kind, keys, pos, has_gauss, gauss = np.random.get_state()
-    return dict(torch=torch.get_rng_state(), numpy=[kind, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(gauss)],
+    return dict(torch=torch.get_rng_state(), numpy=[kind, torch.from_numpy(keys.astype(np.int64)), int(pos),
+                                                    int(has_gauss), float(gauss)],
                 augment=ds.generator.get_state())
 
 # %% ../nbs/06_training.ipynb #6849a785
 def _set_rng_state(state, ds):
     kind, keys, pos, has_gauss, gauss = state['numpy']
-    torch.set_rng_state(state['torch']); np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
+    torch.set_rng_state(state['torch'])
+    np.random.set_state((kind, keys.numpy().astype(np.uint32), pos, has_gauss, gauss))
     ds.generator.set_state(state['augment'])
 
 # %% ../nbs/06_training.ipynb #6fe5ac33
 def dataset_id(train_ds, val_ds):
-    "16 hex digits naming the training and validation images and targets: a checkpoint is resumed only on the same data."
+    """16 hex digits naming the training and validation images and targets: a checkpoint is resumed only on the same
+    data."""
     import hashlib
     h = hashlib.sha256()
     for ds in (train_ds, val_ds):
-        h.update('\n'.join(ds.frame.dicom_id.astype(str)).encode()); h.update(ds.targets.numpy().tobytes()); h.update(ds.masks.numpy().tobytes())
+        h.update('\n'.join(ds.frame.dicom_id.astype(str)).encode())
+        h.update(ds.targets.numpy().tobytes())
+        h.update(ds.masks.numpy().tobytes())
     return h.hexdigest()[:16]
 
 # %% ../nbs/06_training.ipynb #5ea2d499
 def save_checkpoint(obj, path:Path|str):
-    "`torch.save` atomically; a failed write (a full disk, most often) raises an error naming the file and the space left."
+    """`torch.save` atomically; a failed write (a full disk, most often) raises an error naming the file and the
+    space left."""
     import shutil
     path = Path(path)
     try:
@@ -89,96 +101,119 @@ def save_checkpoint(obj, path:Path|str):
         raise OSError(f"could not write the checkpoint {path} ({e}); {free/2**30:.2f} GiB are free on its disk. "
                       "Free some space or give the run another folder.") from e
 
+# %% ../nbs/06_training.ipynb #b545634d
+def _resumable(out:Path, cfg:TrainConfig, data_id:str, restart_if_changed:bool):
+    "The checkpoint in `out/last.pt` when this run may resume it; None to start afresh."
+    if not (out/'last.pt').exists(): return None
+    try:
+        ck = torch.load(out/'last.pt', map_location='cpu', weights_only=True)    # tensors and numbers only, never code
+    except Exception as e:
+        why = (f"{out/'last.pt'} holds more than tensors and numbers (a checkpoint of an older version, or not ours: "
+               f"{type(e).__name__})")
+        if not restart_if_changed: raise ValueError(f"{why}; it is not loaded. Delete it to start afresh.") from None
+        print(f"{why}; training starts afresh."); return None
+    if ck.get('config') == asdict(cfg) and ck.get('data') == data_id: return ck
+    diff = {k: (ck.get('config', {}).get(k), v) for k, v in asdict(cfg).items() if ck.get('config', {}).get(k) != v}
+    what = (f"a different configuration (was, now: {diff})" if diff
+            else "different training or validation data (images or labels)")
+    if not restart_if_changed:
+        raise ValueError(f"{out} holds a checkpoint of {what}; resuming it would mix two runs. "
+                         "Delete the folder or choose another one.")
+    print(f"{out}: the checkpoint there was made with {what}; training starts afresh.")
+    return None
+
+# %% ../nbs/06_training.ipynb #5635c31b
+def pos_weights(train_ds):
+    "Negatives over positives per label among the unmasked training targets, at most 100."
+    pos = (train_ds.targets*train_ds.masks).sum(0); neg = ((1 - train_ds.targets)*train_ds.masks).sum(0)
+    return (neg/pos.clamp(min=1)).clamp(max=100)
+
+# %% ../nbs/06_training.ipynb #d2d8e0d4
+def _loaders(cfg:TrainConfig, train_ds, val_ds):
+    "(the training loader's generator, the training loader, the validation loader)."
+    g = torch.Generator().manual_seed(cfg.seed)
+    # a last batch of one image breaks batch norm: drop the incomplete last batch unless it is the only one
+    train_dl = torch.utils.data.DataLoader(train_ds, cfg.batch_size, shuffle=True, generator=g,
+                                           drop_last=len(train_ds) > cfg.batch_size)
+    return g, train_dl, torch.utils.data.DataLoader(val_ds, cfg.batch_size*2)
+
+# %% ../nbs/06_training.ipynb #3225ae0c
+def _train_epoch(model, train_dl, opt, sched, acc, rt, pos_weight, desc:str, progress:bool):
+    "(summed loss, images, seconds waiting for data, seconds) of one training epoch on this process."
+    from tqdm.auto import tqdm
+    model.train(); t0, seen, total, wait = time.time(), 0, 0.0, 0.0
+    t_last = time.perf_counter()
+    for x, y, m in tqdm(train_dl, desc=desc, disable=not progress, leave=False):
+        wait += time.perf_counter() - t_last          # time spent waiting for the batch
+        with acc.accumulate(model):
+            if rt.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+            with acc.autocast(): logits = model(x)
+            loss = masked_bce(logits, y, m.float(), pos_weight)
+            acc.backward(loss); opt.step()
+            if acc.sync_gradients: sched.step()
+            opt.zero_grad()
+        total += loss.item()*len(x); seen += len(x)
+        t_last = time.perf_counter()
+    return total, seen, wait, time.time() - t0
+
 # %% ../nbs/06_training.ipynb #90f71399
 def fit(cfg:TrainConfig, train_ds, val_ds, out:Path|str, # datasets (cxr_nb.images.CXRDataset) and the run folder
         stop_after:int|None=None, # stop after this many epochs in this call (tests use it to simulate a killed run)
-        restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh (True) or raise (False)
+        restart_if_changed:bool=False, # a checkpoint of another configuration in `out`: start afresh, or raise
         progress:bool=True):
-    "Train with the recipe, checkpointing every epoch (`last.pt`, `best.pt`), resuming from `last.pt` when it exists; return the history."
+    """Train with the recipe, checkpointing every epoch (`last.pt`, `best.pt`), resuming from `last.pt` when it
+    exists; return the history."""
     from accelerate import Accelerator
-    from tqdm.auto import tqdm
     from cxr_nb.models import create_model
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     rt = runtime(precision=cfg.precision)
-    acc = Accelerator(mixed_precision='bf16' if rt.amp_dtype == torch.bfloat16 else 'fp16' if rt.amp_dtype == torch.float16 else 'no',
-                      cpu=rt.device.type == 'cpu', gradient_accumulation_steps=cfg.accumulate)
+    acc = Accelerator(mixed_precision=rt.mixed_precision, cpu=rt.device.type == 'cpu',
+                      gradient_accumulation_steps=cfg.accumulate)
     seed_everything(cfg.seed)
-    k = train_ds.targets.shape[1]
-    model = create_model(cfg.arch, k, cfg.weights)
+    model = create_model(cfg.arch, train_ds.targets.shape[1], cfg.weights)
     if rt.channels_last: model = model.to(memory_format=torch.channels_last)
-    # the fused AdamW kernel: one pass over the parameters instead of a loop of small ops (5x faster steps for VGG-16's 134M)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay, fused=rt.device.type in ('cpu', 'cuda'))
-    g = torch.Generator().manual_seed(cfg.seed)
-    # a last batch of one image breaks batch norm: drop the incomplete last batch unless it is the only one
-    train_dl = torch.utils.data.DataLoader(train_ds, cfg.batch_size, shuffle=True, generator=g, drop_last=len(train_ds) > cfg.batch_size)
-    val_dl = torch.utils.data.DataLoader(val_ds, cfg.batch_size*2)
-    steps = cfg.epochs*math.ceil(len(train_dl)/cfg.accumulate)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(steps, 1))
+    # the fused AdamW kernel: one pass over the parameters instead of a loop of small ops (5x faster for VGG-16's 134M)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay,
+                            fused=rt.device.type in ('cpu', 'cuda'))
+    g, train_dl, val_dl = _loaders(cfg, train_ds, val_ds)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(cfg.epochs*math.ceil(len(train_dl)/cfg.accumulate), 1))
     if acc.is_main_process:
         with atomic_write(out/'model.json') as f: json.dump(model.provenance, f, indent=1)
     model, opt, train_dl, val_dl, sched = acc.prepare(model, opt, train_dl, val_dl, sched)
-    pos_weight = None
-    if cfg.imbalance == 'pos_weight':
-        pos = (train_ds.targets*train_ds.masks).sum(0); neg = ((1 - train_ds.targets)*train_ds.masks).sum(0)
-        pos_weight = (neg/pos.clamp(min=1)).clamp(max=100).to(acc.device)
+    pos_weight = pos_weights(train_ds).to(acc.device) if cfg.imbalance == 'pos_weight' else None
     history, start, best, bad = [], 0, math.inf, 0
     data_id = dataset_id(train_ds, val_ds)
-    ck = None
-    if (out/'last.pt').exists():
-        try: ck = torch.load(out/'last.pt', map_location='cpu', weights_only=True)       # tensors and numbers only, never code
-        except Exception as e:
-            why = f"{out/'last.pt'} holds more than tensors and numbers (a checkpoint of an older version, or not ours: {type(e).__name__})"
-            if not restart_if_changed: raise ValueError(f"{why}; it is not loaded. Delete it to start afresh.") from None
-            print(f"{why}; training starts afresh."); ck = None
-    if ck is not None and (ck.get('config') != asdict(cfg) or ck.get('data') != data_id):   # never resume another run
-        diff = {k: (ck.get('config', {}).get(k), v) for k, v in asdict(cfg).items() if ck.get('config', {}).get(k) != v}
-        what = f"a different configuration (was, now: {diff})" if diff else "different training or validation data (images or labels)"
-        if not restart_if_changed:
-            raise ValueError(f"{out} holds a checkpoint of {what}; resuming it would mix two runs. Delete the folder or choose another one.")
-        print(f"{out}: the checkpoint there was made with {what}; training starts afresh.")
-        ck = None
+    ck = _resumable(out, cfg, data_id, restart_if_changed)
     if ck is not None:   # resume (a finished run's record holds no weights: nothing is left to train)
         if not ck.get('finished'):
-            acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer']); sched.load_state_dict(ck['scheduler'])
-            g.set_state(ck['loader_rng']); _set_rng_state(ck['rng'], train_ds)
+            acc.unwrap_model(model).load_state_dict(ck['model']); opt.load_state_dict(ck['optimizer'])
+            sched.load_state_dict(ck['scheduler']); g.set_state(ck['loader_rng']); _set_rng_state(ck['rng'], train_ds)
         history, start, best, bad = ck['history'], ck['epoch'] + 1, ck['best'], ck['bad']
     for epoch in range(start, cfg.epochs):
-        if stop_after is not None and epoch - start >= stop_after: break
-        if bad >= cfg.patience: break
-        model.train(); t0, seen, total, wait = time.time(), 0, 0.0, 0.0
-        t_last = time.perf_counter()
-        for x, y, m in tqdm(train_dl, desc=f'epoch {epoch + 1}/{cfg.epochs}', disable=not progress, leave=False):
-            wait += time.perf_counter() - t_last          # time spent waiting for the batch
-            with acc.accumulate(model):
-                if rt.channels_last: x = x.contiguous(memory_format=torch.channels_last)
-                with acc.autocast(): logits = model(x)
-                loss = masked_bce(logits, y, m.float(), pos_weight)
-                acc.backward(loss); opt.step()
-                if acc.sync_gradients: sched.step()
-                opt.zero_grad()
-            total += loss.item()*len(x); seen += len(x)
-            t_last = time.perf_counter()
-        train_s = time.time() - t0
-        total, seen = (acc.reduce(torch.tensor([total, float(seen)], device=acc.device), 'sum').tolist())   # over all processes
+        if (stop_after is not None and epoch - start >= stop_after) or bad >= cfg.patience: break
+        total, seen, wait, train_s = _train_epoch(model, train_dl, opt, sched, acc, rt, pos_weight,
+                                                  f'epoch {epoch + 1}/{cfg.epochs}', progress)
+        total, seen = acc.reduce(torch.tensor([total, float(seen)], device=acc.device), 'sum').tolist()   # all processes
         val_loss, val_auc = evaluate_loss(model, val_dl, acc, rt, pos_weight)
         improved = val_loss < best - 1e-6
         best, bad = (val_loss, 0) if improved else (best, bad + 1)
-        history.append(dict(epoch=epoch + 1, train_loss=total/max(seen, 1), val_loss=val_loss, val_auc=val_auc, lr=sched.get_last_lr()[0],
-                            train_images_per_s=seen/max(train_s, 1e-9), data_wait_share=wait/max(train_s, 1e-9),
-                            improved=improved))
+        history.append(dict(epoch=epoch + 1, train_loss=total/max(seen, 1), val_loss=val_loss, val_auc=val_auc,
+                            lr=sched.get_last_lr()[0], train_images_per_s=seen/max(train_s, 1e-9),
+                            data_wait_share=wait/max(train_s, 1e-9), improved=improved))
         finished = epoch + 1 == cfg.epochs or bad >= cfg.patience
         if acc.is_main_process:     # one process writes; every process can resume from it
             state = acc.unwrap_model(model).state_dict()
             if improved: save_checkpoint(state, out/'best.pt')
             ck = dict(epoch=epoch, best=best, bad=bad, data=data_id, history=history, config=asdict(cfg), finished=finished)
-            if not finished:        # what resuming needs; a finished run keeps only its record (VGG-16: 1.6 GB -> a few kB)
-                ck.update(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(), loader_rng=g.get_state(), rng=_rng_state(train_ds))
+            if not finished:        # what resuming needs; a finished run keeps only its record (VGG-16: 1.6 GB -> kB)
+                ck.update(model=state, optimizer=opt.state_dict(), scheduler=sched.state_dict(),
+                          loader_rng=g.get_state(), rng=_rng_state(train_ds))
             save_checkpoint(ck, out/'last.pt')
             with atomic_path(out/'history.csv') as p: pd.DataFrame(history).to_csv(p, index=False)
         acc.wait_for_everyone()
     if acc.is_main_process and history and not (out/'best.pt').exists():
-        raise RuntimeError(f"{out}: the validation loss was never finite (last: {history[-1]['val_loss']}), so no best.pt was written; "
-                           "training diverged: lower the learning rate (--lr) or check the labels.")
+        raise RuntimeError(f"{out}: the validation loss was never finite (last: {history[-1]['val_loss']}), so no "
+                           "best.pt was written; training diverged: lower the learning rate (--lr) or check the labels.")
     return pd.DataFrame(history)
 
 # %% ../nbs/06_training.ipynb #43a7a410
@@ -197,55 +232,10 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     aucs = [roc_auc_score(y[m[:, j], j], z[m[:, j], j]) for j in range(y.shape[1]) if len(set(y[m[:, j], j])) == 2]
     return total/max(n, 1), float(np.mean(aucs)) if aucs else math.nan
 
-# %% ../nbs/06_training.ipynb #2bcaec46
-def inference_model(model:nn.Module, compile:bool=False, precision:str='auto',
-                    micro_batch:int|None=-1, # images per forward pass (-1: 16 when compiled on a CPU, else whole batches; None: whole batches)
-                    fold_batch_norm:bool=True): # fold batch norms into the convolutions before them
-    """A copy of `model` ready for fast inference, and the function that prepares a batch for it. Batch norms that follow a
-    convolution are folded into it (`torch.fx`; a model that cannot be traced keeps them); on a GPU or a CPU with bf16 units
-    the weights themselves are cast (no autocast overhead per layer) and stored channels_last. `compile=True` adds `torch.compile` with
-    Inductor's freezing (weights folded as constants), which takes seconds to a minute to compile on 2 cores and pays off
-    over long inference runs; compiled on a CPU, a batch is run 16 images at a time, whose activations stay in the cores'
-    caches. Measured on ResNet-18 at 224 px, 2 cores, against fp32 eager (bench/bench_infer.py): bf16 channels_last
-    3.4x; with batch norm folded 4.5x; compiled 5.4x, compiled 16 images per pass 6.4x. Uncompiled, 16 per pass changed
-    nothing at 224 px and was slower at 64 px (the demo's size), hence compiled only."""
-    import copy
-    from torch.fx.experimental.optimization import fuse
-    rt = runtime(precision=precision)
-    model = copy.deepcopy(model).eval()
-    if fold_batch_norm:
-        try: model = fuse(model)              # conv + batch norm -> one conv with adjusted weights and bias (in fp32)
-        except Exception: pass                # not traceable by torch.fx: batch norms stay
-    model = rt.prepare(model).eval()
-    dtype = rt.amp_dtype
-    if dtype is not None: model = model.to(dtype)
-    if compile:
-        import torch._inductor.config as inductor
-        inductor.freezing = True          # applies to inference graphs only
-        model = torch.compile(model)
-    n = (16 if compile and rt.device.type == 'cpu' else None) if micro_batch == -1 else micro_batch
-    def run(x):
-        return torch.cat([model(c) for c in x.split(n)]) if n and len(x) > n else model(x)
-    run.module = model
-    def prep(x): x = rt.batch(x); return x.to(dtype) if dtype is not None else x
-    return run, prep
-
-# %% ../nbs/06_training.ipynb #4951b952
-@torch.inference_mode()
-def predict(model, ds, batch_size:int=64, precision:str='auto', compile:bool=False):
-    "Probabilities for every image of `ds`, with its ids and targets: one row per image, `prob_<label>` and `target_<label>` columns."
-    fast, prep = inference_model(model, compile, precision)
-    probs = [torch.sigmoid(fast(prep(x)).float()).cpu() for x, _, _ in torch.utils.data.DataLoader(ds, batch_size)]
-    p = torch.cat(probs).numpy() if probs else np.zeros((0, len(ds.label_names)), np.float32)
-    out = ds.frame[['dicom_id', 'subject_id', 'study_id', 'split']].copy()
-    for j, n in enumerate(ds.label_names):
-        out[f'prob_{n}'] = p[:, j]
-        out[f'target_{n}'] = np.where(ds.masks[:, j].numpy(), ds.targets[:, j].numpy(), np.nan)
-    return out
-
 # %% ../nbs/06_training.ipynb #ed17b1a7
 def run_folder(runs_dir:Path|str, arch:str, pathology:str='all'):
-    "The folder a run is written to: `<runs_dir>/<arch>-<pathology>` with spaces as underscores (`resnet18-Pleural_Effusion`)."
+    """The folder a run is written to: `<runs_dir>/<arch>-<pathology>` with spaces as underscores
+    (`resnet18-Pleural_Effusion`)."""
     return Path(runs_dir)/f"{arch}-{pathology.replace(' ', '_')}"
 
 # %% ../nbs/06_training.ipynb #9ecf86c7
@@ -256,21 +246,31 @@ def load_manifest(root:Path|str|None, # the data folder (MIMIC-CXR-JPG layout)
     from cxr_nb.curation import build_mimic_manifest, as_views
     if manifest_dir:
         f = Path(manifest_dir)/'manifest.parquet'
-        if not f.exists(): raise FileNotFoundError(f"{f} does not exist: run 03_curation first (cxr-reproduce --only 03_curation), or pass manifest_dir=None.")
+        if not f.exists():
+            raise FileNotFoundError(
+                f"{f} does not exist: run 03_curation first (cxr-reproduce --only 03_curation), or pass"
+                " manifest_dir=None."
+            )
         return pd.read_parquet(f)
     return build_mimic_manifest(root, views=as_views(views), reports=False)[0]
 
 # %% ../nbs/06_training.ipynb #e00e4e9f
 def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
-    "Train (augmented), validation and test datasets: the whole manifest for 'all', the case/control cohort for one pathology."
+    """Train (augmented), validation and test datasets: the whole manifest for 'all', the case/control cohort for one
+    pathology."""
     from cxr_nb.curation import case_control
     from cxr_nb.images import CXRDataset
     frame = manifest if cfg.pathology == 'all' else case_control(manifest, cfg.pathology)
-    mk = lambda split, train: CXRDataset(cache, frame[frame.split == split], cfg.pathology, cfg.policy, cfg.blank, train=train,
+    mk = lambda split, train: CXRDataset(cache, frame[frame.split == split], cfg.pathology, cfg.policy, cfg.blank,
+                                         train=train,
                                          rotate=cfg.rotate, flip=cfg.flip, seed=cfg.seed)
     out = mk('train', True), mk('validate', False), mk('test', False)
     for name, ds in zip(('train', 'validate', 'test'), out):
-        if len(ds) == 0: raise ValueError(f"{cfg.pathology}: the {name} split has no readable images; the manifest or cohort is too small to train on.")
+        if len(ds) == 0:
+            raise ValueError(
+                f"{cfg.pathology}: the {name} split has no readable images; the manifest or cohort is too small to"
+                " train on."
+            )
     return out
 
 # %% ../nbs/06_training.ipynb #1b9de3a1
@@ -292,37 +292,40 @@ def finish_run(run:Path|str, cfg:TrainConfig, train_ds, val_ds, test_ds, cache, 
     excl = cache.exclusions(); excl = excl[excl.dicom_id.isin(dropped.dicom_id)]
     with atomic_path(run/'exclusions.csv') as p: excl.to_csv(p, index=False)
     h = pd.read_csv(run/'history.csv')
-    info = dict(config=asdict(cfg), weights=json.loads((run/'model.json').read_text()), runtime=runtime(precision=cfg.precision).describe(),
+    info = dict(config=asdict(cfg), weights=json.loads((run/'model.json').read_text()),
+                runtime=runtime(precision=cfg.precision).describe(),
                 images=dict(train=len(train_ds), validate=len(val_ds), test=len(test_ds)), unreadable_images=len(excl),
                 parameters=count_parameters(model), gflops=round(count_flops(model, cfg.size)/1e9, 3),
                 epochs_run=len(h), best_epoch=int(h.epoch[h.val_loss.idxmin()]),
-                train_images_per_s=round(float(h.train_images_per_s.median()), 1), data_wait_share=round(float(h.data_wait_share.median()), 3),
+                train_images_per_s=round(float(h.train_images_per_s.median()), 1),
+                data_wait_share=round(float(h.data_wait_share.median()), 3),
                 inference_images_per_s=round(speed['test'], 1))
     with atomic_write(run/'run.json') as f: json.dump(info, f, indent=1, default=str)
     return info, metrics
 
 # %% ../nbs/06_training.ipynb #c43389b4
 def main(argv=None):
-    "cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train) ...` runs it data-parallel."
+    """cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train)
+    ...` runs it data-parallel."""
     import argparse, sys
     from accelerate import PartialState
     from cxr_nb.images import build_cache
-    p = argparse.ArgumentParser(prog='cxr-train', description='Train a CNN with the study recipe (one pathology or all 14).')
-    p.add_argument('--data', required=True); p.add_argument('--out', required=True)
-    d = TrainConfig.__dataclass_fields__
-    for k in ('arch', 'pathology', 'size', 'epochs', 'batch_size', 'accumulate', 'lr', 'weight_decay', 'patience', 'policy', 'imbalance', 'seed', 'precision'):
-        p.add_argument('--' + k.replace('_', '-'), type=type(d[k].default), default=d[k].default)
-    p.add_argument('--weights', default='imagenet', help="'imagenet' (a local file), a path, or 'none'")
-    p.add_argument('--views', default='PA'); p.add_argument('--no-flip', action='store_true')
-    p.add_argument('--manifest-dir', help="03_curation's output folder with manifest.parquet (default: curate from --data)")
+    p = argparse.ArgumentParser(prog='cxr-train',
+                                description='Train a CNN with the study recipe (one pathology or all 14).')
+    p.add_argument('--data', required=True, help='the data folder (MIMIC-CXR-JPG layout)')
+    p.add_argument('--out', required=True, help='the run folder')
+    config_arguments(p, TrainConfig)
+    p.add_argument('--views', default='PA')
+    p.add_argument('--manifest-dir',
+                   help="03_curation's output folder with manifest.parquet (default: curate from --data)")
     a = p.parse_args(argv)
-    try: cfg = TrainConfig(**{k: getattr(a, k) for k in d if hasattr(a, k) and k not in ('weights', 'flip')},
-                           weights=None if a.weights == 'none' else a.weights, flip=not a.no_flip)
+    try: cfg = config_from_args(TrainConfig, a)
     except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
     state = PartialState(cpu=not torch.cuda.is_available())   # CPU processes launched by torchrun: gloo
     with state.main_process_first():      # the first process builds the cache; the others reuse it
         manifest = load_manifest(a.data, a.manifest_dir, a.views)
-        cache = build_cache(manifest, a.data, cfg.size, Path(a.manifest_dir)/'cache' if a.manifest_dir else None, progress=False)
+        cache = build_cache(manifest, a.data, cfg.size, Path(a.manifest_dir)/'cache' if a.manifest_dir else None,
+                            progress=False)
     try: train_ds, val_ds, test_ds = make_datasets(cfg, manifest, cache)
     except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
     history = fit(cfg, train_ds, val_ds, a.out, progress=state.is_main_process)
@@ -332,10 +335,12 @@ def main(argv=None):
         auc = metrics[(metrics.metric == 'roc_auc') & (metrics.operating_point == 'fixed')].set_index('label').value
         excl = pd.read_csv(Path(a.out)/'exclusions.csv')
         why = excl.reason.str.split(':').str[:2].str.join(':').value_counts()   # 'unreadable image: <error type>'
-        used = sum(info['images'].values()); pool = 'manifest' if cfg.pathology == 'all' else f'{cfg.pathology} case/control cohort'
+        used = sum(info['images'].values())
+        pool = 'manifest' if cfg.pathology == 'all' else f'{cfg.pathology} case/control cohort'
+        reasons = (': ' + '; '.join(f'{n} {r}' for r, n in why.items())
+                   + f" (each with its error in {Path(a.out)/'exclusions.csv'})" if len(excl) else '')
         print(f"cxr-train: {used} images used (train {info['images']['train']}, validate {info['images']['validate']}, "
-              f"test {info['images']['test']}) of the {used + len(excl)} in the {pool}; {len(excl)} left out"
-              + (': ' + '; '.join(f'{n} {r}' for r, n in why.items()) + f" (each with its error in {Path(a.out)/'exclusions.csv'})" if len(excl) else ''))
+              f"test {info['images']['test']}) of the {used + len(excl)} in the {pool}; {len(excl)} left out{reasons}")
         print(f"cxr-train: {len(history)} epochs, best validation loss {history.val_loss.min():.4f}; test ROC-AUC "
               + ', '.join(f'{k} {v:.3f}' for k, v in auc.items()) + f"; predictions, metrics and checkpoints in {a.out}")
     return 0

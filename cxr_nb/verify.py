@@ -35,7 +35,8 @@ def compare_tables(expected:Path|str, # the folder of reference tables (*.csv)
                    actual:Path|str, # the folder of rerun tables
                    atol:float=1e-6, rtol:float=1e-6, # tolerance for floating-point columns
                    volatile:str=VOLATILE_COLUMNS): # a regex of column names not compared
-    "One row per difference between the CSV tables of two folders (empty when they agree); `attrs` says what was compared."
+    """One row per difference between the CSV tables of two folders (empty when they agree); `attrs` says what was
+    compared."""
     expected, actual = Path(expected), Path(actual)
     a_names, b_names = {p.name for p in expected.glob('*.csv')}, {p.name for p in actual.glob('*.csv')}
     rows, skipped = [], []
@@ -45,7 +46,8 @@ def compare_tables(expected:Path|str, # the folder of reference tables (*.csv)
     for n in sorted(b_names - a_names): add(n, 'new in the rerun')
     for n in sorted(a_names & b_names):
         a, b = pd.read_csv(expected/n), pd.read_csv(actual/n)
-        if list(a.columns) != list(b.columns): add(n, 'columns differ', exp=list(a.columns), act=list(b.columns)); continue
+        if list(a.columns) != list(b.columns):
+            add(n, 'columns differ', exp=list(a.columns), act=list(b.columns)); continue
         if len(a) != len(b): add(n, 'row counts differ', exp=len(a), act=len(b)); continue
         for c in a.columns:
             if re.search(volatile, str(c)): skipped.append(f'{n}:{c}'); continue
@@ -64,7 +66,8 @@ def project_files(root:Path): # the repository root
                              capture_output=True, check=True).stdout.decode()
         files = [f for f in out.split('\0') if f]
     except (subprocess.CalledProcessError, FileNotFoundError): files = []
-    if not files or not (root/'.git').exists():           # not a git checkout (or one nested in another): the project's folders
+    # not a git checkout (or one nested in another): the project's folders
+    if not files or not (root/'.git').exists():
         files = [p.relative_to(root).as_posix() for p in root.rglob('*')
                  if p.is_file() and not any(part.startswith('.') for part in p.relative_to(root).parts)]
     keep = lambda f: not f.startswith('data/') and (not f.startswith('reports/') or f.endswith('.typ'))
@@ -75,7 +78,8 @@ def _copy_project(root:Path, work:Path):
     "Copy the project's files to `work`, replacing a scratch copy left there before, never anything else."
     if work.exists() and any(work.iterdir()) and not (work/'.cxr-scratch').exists():
         raise ValueError(f"{work} exists and is not a scratch copy made by cxr-reproduce; give an empty or new folder.")
-    if work == root or root.is_relative_to(work): raise ValueError(f"{work} would hold the project itself; give another folder.")
+    if work == root or root.is_relative_to(work):
+        raise ValueError(f"{work} would hold the project itself; give another folder.")
     if work.exists(): shutil.rmtree(work)
     for f in project_files(root):
         (work/f).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(root/f, work/f)
@@ -84,31 +88,38 @@ def _copy_project(root:Path, work:Path):
 # %% ../nbs/13d_verify.ipynb #9291977f
 def run_in_copy(profile:str, # profile name or YAML path
                 workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
-                data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print, disk_gb:float|None=None):
-    "Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root, the results)."
+                data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print,
+                disk_gb:float|None=None):
+    """Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root,
+    the results)."""
     root = Path(root or project_root()); cfg = load_profile(profile, root); work = Path(workdir).resolve()
     _copy_project(root, work)
     contracts = load_contracts(root)
-    outputs = lambda s: (contracts.get(s['notebook'].removesuffix('.ipynb')) or {}).get('outputs', []) + (s.get('outputs') or [])
+    outputs = lambda s: (contracts.get(s['notebook'].removesuffix('.ipynb')) or {}).get('outputs',
+                                                                                        []) + (s.get('outputs') or [])
     generated = any(o == '{data_dir}' for s in cfg['steps'] for o in outputs(s))      # the profile makes its own data
     if data: data = str(Path(data).resolve())
     elif not generated: data = str(_resolve(cfg['data_dir'], root))      # a user's dataset is read where it is
     prof = cfg['name'] if cfg['path'].resolve().parent == (root/'configs').resolve() else str(cfg['path'].resolve())
     log(f"running profile {cfg['name']} from nothing in {work}")
     with modified_env(CXR_ROOT=str(work)):
-        results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, disk_gb=disk_gb, log=log)
+        results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, disk_gb=disk_gb,
+                               log=log)
     return work, results
 
 # %% ../nbs/13d_verify.ipynb #c77e0806
-def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None, # default <root>/data/scratch/verify-<profile>
-           atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None, log=print,
+# default <root>/data/scratch/verify-<profile>
+def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None,
+           atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None,
+           log=print,
            disk_gb:float|None=None):
     "Rerun the profile from nothing in a scratch copy and compare its tables with this checkout's (`compare_tables`)."
     root = Path(root or project_root()); cfg = load_profile(profile, root)
     ref = _resolve(cfg['reports_dir'], root)/'tables'
     if not any(ref.glob('*.csv')):
         raise ValueError(f"{ref} holds no tables to compare with: run cxr-reproduce --profile {cfg['name']} first.")
-    work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root, log, disk_gb)
+    work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root,
+                          log, disk_gb)
     diffs = compare_tables(ref, _resolve(cfg['reports_dir'], work)/'tables', atol, rtol)
     diffs.attrs['workdir'] = str(work)
     if diffs.empty and not keep: shutil.rmtree(work); diffs.attrs['workdir'] = None

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import runtime, seed_everything, atomic_path, atomic_write
+from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args
 from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
@@ -20,23 +20,35 @@ __all__ = ['SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'load_vlm', '
            'finetune', 'generate_reports', 'main', 'image_reliance', 'report_logprob', 'finding_probe']
 
 # %% ../nbs/10_report_generation.ipynb #2f53404b
-SKIP_QUANTISATION = ['vision_model', 'multi_modal_projector', 'lm_head']   # kept in bf16, as QLoRA recipes for Mllama do
+# kept in bf16, as QLoRA recipes for Mllama do
+SKIP_QUANTISATION = ['vision_model', 'multi_modal_projector', 'lm_head']
 
-def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real model, or the tiny one saved with `save_base`)
-             quantize:str='nf4', # 'nf4' (4-bit NF4, double quantisation, bf16 compute) or 'none' (bf16 on GPU or CPU with bf16 units, else fp32)
+# a local folder in Hugging Face format (the real model, or the tiny one saved with `save_base`)
+def load_vlm(path:Path|str,
+             # 'nf4' (4-bit NF4, double quantisation, bf16 compute) or 'none' (bf16 on GPU or CPU with bf16 units, else
+             # fp32)
+             quantize:str='nf4',
              hub:bool=False, # allow a hub id instead of a folder (opt-in download)
-             sharded:bool=False, # for FSDP or DeepSpeed ZeRO-3: 4-bit weights stored as bf16 so that they can be sharded
-             dtype:str|None=None): # 'fp32' keeps unquantised layers and 4-bit compute in fp32 (the tiny model); None: bf16 where available
+             # for FSDP or DeepSpeed ZeRO-3: 4-bit weights stored as bf16 so that they can be sharded
+             sharded:bool=False,
+             # 'fp32' keeps unquantised layers and 4-bit compute in fp32 (the tiny model); None: bf16 where available
+             dtype:str|None=None):
     "The model and its processor, and a dict saying how it was loaded (quantised or the fallback, and why)."
     from transformers import MllamaForConditionalGeneration, AutoProcessor
     p = Path(path)
     if not (p/'config.json').exists() and not hub:
-        raise FileNotFoundError(f"{p} has no config.json. Put {REAL_MODEL} there (huggingface-cli download {REAL_MODEL} --local-dir {p}, "
-                                "after accepting Meta's licence), or pass hub=True to download it now.")
+        raise FileNotFoundError(
+            f"{p} has no config.json. Put {REAL_MODEL} there (huggingface-cli download {REAL_MODEL} --local-dir {p}, "
+            "after accepting Meta's licence), or pass hub=True to download it now."
+        )
     processor = AutoProcessor.from_pretrained(path)
     rt = runtime()
     if dtype not in (None, 'fp32', 'bf16'): raise ValueError(f"dtype must be None, 'fp32' or 'bf16', got {dtype!r}")
-    dtype = torch.bfloat16 if dtype == 'bf16' or (dtype is None and (rt.amp_dtype == torch.bfloat16 or rt.device.type == 'cuda')) else torch.float32
+    dtype = (
+        torch.bfloat16
+        if dtype == 'bf16' or (dtype is None and (rt.amp_dtype == torch.bfloat16 or rt.device.type == 'cuda'))
+        else torch.float32
+    )
     how = dict(path=str(path), requested=quantize, dtype=str(dtype).replace('torch.', ''))
     model = None
     if quantize == 'nf4':
@@ -47,7 +59,8 @@ def load_vlm(path:Path|str, # a local folder in Hugging Face format (the real mo
                                    bnb_4bit_compute_dtype=dtype, llm_int8_skip_modules=SKIP_QUANTISATION,
                                    bnb_4bit_quant_storage=torch.bfloat16 if sharded else torch.uint8)
             from accelerate import PartialState
-            dev = PartialState().local_process_index if rt.device.type == 'cuda' else 'cpu'     # each process its own GPU
+            # each process its own GPU
+            dev = PartialState().local_process_index if rt.device.type == 'cuda' else 'cpu'
             model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, torch_dtype=dtype,
                                                                    device_map=None if sharded else {'': dev})
             how.update(loaded='nf4')
@@ -66,7 +79,8 @@ LORA_TARGETS = r'.*language_model.*\.(q_proj|k_proj|v_proj|o_proj|gate_proj|up_p
 
 @dataclass
 class ReportTrainConfig:
-    "The study's fine-tuning schedule by default: 2 epochs, at most 200 steps, warmup 5, lr 1e-4, 8 per device x 4 accumulation."
+    """The study's fine-tuning schedule by default: 2 epochs, at most 200 steps, warmup 5, lr 1e-4, 8 per device x 4
+    accumulation."""
     epochs: float = 2
     max_steps: int = 200
     warmup_steps: int = 5
@@ -78,72 +92,100 @@ class ReportTrainConfig:
     lora_dropout: float = 0.0
     max_length: int = 512
     gradient_checkpointing: bool = True
-    precision: str = 'auto'        # 'auto': bf16 where the hardware has it; 'fp32' (the tiny model: its vision tower does not learn under bf16 autocast)
+    # 'auto': bf16 where the hardware has it; 'fp32' (the tiny model: its vision tower does not learn under bf16
+    # autocast)
+    precision: str = 'auto'
     seed: int = 0
     def __post_init__(self):
-        if self.precision not in ('auto', 'bf16', 'fp32'): raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {self.precision!r}")
+        if self.precision not in ('auto', 'bf16', 'fp32'):
+            raise ValueError(f"precision must be 'auto', 'bf16' or 'fp32', got {self.precision!r}")
         for k in ('max_steps', 'batch_size', 'accumulate', 'lora_r', 'max_length'):
-            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1: raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
+            if not isinstance(getattr(self, k), int) or getattr(self, k) < 1:
+                raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
 
 # %% ../nbs/10_report_generation.ipynb #d4e3fd73
 def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
-    "LoRA adapters on the language model's attention and MLP projections (k-bit preparation and gradient checkpointing first when quantised)."
+    """LoRA adapters on the language model's attention and MLP projections (k-bit preparation and gradient
+    checkpointing first when quantised)."""
     from peft import LoraConfig, get_peft_model, prepare_model_for_kbit_training
     if quantized: model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=cfg.gradient_checkpointing)
     elif cfg.gradient_checkpointing: model.gradient_checkpointing_enable(); model.enable_input_require_grads()
-    lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=LORA_TARGETS, bias='none')
+    lora = LoraConfig(r=cfg.lora_r, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout,
+                      target_modules=LORA_TARGETS, bias='none')
     return get_peft_model(model, lora)
 
 # %% ../nbs/10_report_generation.ipynb #2f22c2e5
 def planned_steps(n_train:int, cfg:ReportTrainConfig, processes:int=1):
-    "Optimizer steps the schedule makes: `epochs` over the data, capped at `max_steps` (the study: 2 epochs, at most 200)."
+    """Optimizer steps the schedule makes: `epochs` over the data, capped at `max_steps` (the study: 2 epochs, at
+    most 200)."""
     per_epoch = math.ceil(n_train/(cfg.batch_size*cfg.accumulate*processes))
     return max(1, min(cfg.max_steps, math.ceil(cfg.epochs*per_epoch)))
 
 # %% ../nbs/10_report_generation.ipynb #6f810a21
 def _run_id(cfg:ReportTrainConfig, train_ds, model):
-    "What a checkpoint in `out` must have been made with to be resumed: the configuration, the training pairs, the model's shape."
+    """What a checkpoint in `out` must have been made with to be resumed: the configuration, the training pairs, the
+    model's shape."""
     import hashlib
     h = hashlib.sha256('\n'.join(f'{s}|{r}' for s, r in zip(train_ds.pairs.study_id, train_ds.pairs.report)).encode())
     return dict(config=asdict(cfg), pairs=len(train_ds), data=h.hexdigest()[:16], prompt=train_ds.prompt,
                 parameters=sum(p.numel() for p in model.parameters()))
 
+# %% ../nbs/10_report_generation.ipynb #5f26a65a
+def _training_arguments(out:Path, cfg:ReportTrainConfig, steps:int, optim:str, rt):
+    "`TrainingArguments` for `steps` optimizer steps of `cfg`, checkpoints to `out/checkpoints`."
+    from transformers import TrainingArguments
+    return TrainingArguments(
+        output_dir=str(out/'checkpoints'), max_steps=steps, warmup_steps=min(cfg.warmup_steps, steps - 1),
+        learning_rate=cfg.lr, lr_scheduler_type='linear', per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=cfg.batch_size, gradient_accumulation_steps=cfg.accumulate, optim=optim,
+        bf16=cfg.precision == 'bf16' or (cfg.precision == 'auto' and rt.amp_dtype == torch.bfloat16),
+        logging_steps=1, save_strategy='steps', save_steps=max(1, steps // 4), save_total_limit=1, eval_strategy='no',
+        remove_unused_columns=False, report_to=[], seed=cfg.seed, dataloader_num_workers=0,
+        use_cpu=rt.device.type == 'cpu', disable_tqdm=True)
+
+# %% ../nbs/10_report_generation.ipynb #05a290e7
+def _check_checkpoints(out:Path, run_id:dict, restart_if_changed:bool):
+    "Raise (or clear `out/checkpoints`) when its checkpoints were made by another run; record this run's id."
+    id_file = out/'run_id.json'
+    if (out/'checkpoints').exists() and any((out/'checkpoints').iterdir()):
+        old = json.loads(id_file.read_text()) if id_file.exists() else None
+        if old != run_id:
+            what = ('of unknown origin' if old is None
+                    else 'made with ' + ', '.join(k for k in run_id if old.get(k) != run_id[k]) + ' different')
+            if not restart_if_changed:
+                raise ValueError(f"{out/'checkpoints'} holds checkpoints {what}; resuming them would mix two runs. "
+                                 "Delete the folder or choose another one.")
+            import shutil
+            shutil.rmtree(out/'checkpoints')
+            print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
+    with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
+
 # %% ../nbs/10_report_generation.ipynb #35c6f53e
 def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None,
              restart_if_changed:bool=False): # checkpoints in `out` made otherwise: start afresh (True) or raise (False)
-    """Train with the Hugging Face `Trainer` (so `accelerate launch` runs it on several GPUs, with the DDP, FSDP or DeepSpeed
-    configs in configs/accelerate/): linear warmup then decay, bf16 where the hardware has it, paged 8-bit AdamW on CUDA for a
-    quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the last); the adapter (or the whole model) to
-    `out/final`; the training time, summed over resumed calls, to `out/train_seconds.json`. Returns the loss history."""
-    from transformers import Trainer, TrainingArguments
+    """Train with the Hugging Face `Trainer` (so `accelerate launch` runs it on several GPUs, with the DDP, FSDP or
+    DeepSpeed configs in configs/accelerate/): linear warmup then decay, bf16 where the hardware has it, paged
+    8-bit AdamW on CUDA for a quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the
+    last); the adapter (or the whole model) to `out/final`; the training time, summed over resumed calls, to
+    `out/train_seconds.json`. Returns the loss history."""
+    from transformers import Trainer
     from transformers.trainer_utils import get_last_checkpoint
     from cxr_nb.report_data import ReportCollator
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     rt = runtime()
-    quantized = getattr(model, 'is_loaded_in_4bit', False) or getattr(getattr(model, 'base_model', None), 'is_loaded_in_4bit', False)
+    quantized = (getattr(model, 'is_loaded_in_4bit', False)
+                 or getattr(getattr(model, 'base_model', None), 'is_loaded_in_4bit', False))
     optim = optim or ('paged_adamw_8bit' if rt.device.type == 'cuda' and quantized else 'adamw_torch')
-    steps = planned_steps(len(train_ds), cfg)
-    args = TrainingArguments(output_dir=str(out/'checkpoints'), max_steps=steps, warmup_steps=min(cfg.warmup_steps, steps - 1),
-                             learning_rate=cfg.lr, lr_scheduler_type='linear', per_device_train_batch_size=cfg.batch_size,
-                             per_device_eval_batch_size=cfg.batch_size, gradient_accumulation_steps=cfg.accumulate, optim=optim,
-                             bf16=cfg.precision == 'bf16' or (cfg.precision == 'auto' and rt.amp_dtype == torch.bfloat16), logging_steps=1, save_strategy='steps', save_steps=max(1, steps//4),
-                             save_total_limit=1, eval_strategy='no', remove_unused_columns=False, report_to=[], seed=cfg.seed,
-                             dataloader_num_workers=0, use_cpu=rt.device.type == 'cpu', disable_tqdm=True)
-    trainer = Trainer(model=model, args=args, train_dataset=train_ds, data_collator=ReportCollator(processor, cfg.max_length))
-    run_id, id_file = _run_id(cfg, train_ds, model), out/'run_id.json'
-    if (out/'checkpoints').exists() and any((out/'checkpoints').iterdir()):
-        old = json.loads(id_file.read_text()) if id_file.exists() else None
-        if old != run_id:
-            what = 'of unknown origin' if old is None else 'made with ' + ', '.join(k for k in run_id if old.get(k) != run_id[k]) + ' different'
-            if not restart_if_changed:
-                raise ValueError(f"{out/'checkpoints'} holds checkpoints {what}; resuming them would mix two runs. Delete the folder or choose another one.")
-            import shutil; shutil.rmtree(out/'checkpoints'); print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
-    with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
+    args = _training_arguments(out, cfg, planned_steps(len(train_ds), cfg), optim, rt)
+    trainer = Trainer(model=model, args=args, train_dataset=train_ds,
+                      data_collator=ReportCollator(processor, cfg.max_length))
+    _check_checkpoints(out, _run_id(cfg, train_ds, model), restart_if_changed)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
     res = trainer.train(resume_from_checkpoint=last)
-    spent = json.loads((out/'train_seconds.json').read_text())['seconds'] if last and (out/'train_seconds.json').exists() else 0.0
-    with atomic_write(out/'train_seconds.json') as f: json.dump(dict(seconds=round(spent + res.metrics['train_runtime'], 1)), f)   # over resumed calls
+    seconds = out/'train_seconds.json'
+    spent = json.loads(seconds.read_text())['seconds'] if last and seconds.exists() else 0.0
+    with atomic_write(seconds) as f: json.dump(dict(seconds=round(spent + res.metrics['train_runtime'], 1)), f)
     model.save_pretrained(out/'final')
     hist = pd.DataFrame([h for h in trainer.state.log_history if 'loss' in h])
     with atomic_path(out/'history.csv') as p: hist.to_csv(p, index=False)
@@ -152,7 +194,8 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
 # %% ../nbs/10_report_generation.ipynb #8a7afd84
 @torch.inference_mode()
 def generate_reports(model, processor, ds, # a ReportDataset
-                     batch_size:int=8, max_new_tokens:int=256, num_beams:int=1, repetition_penalty:float=1.1, progress:bool=False):
+                     batch_size:int=8, max_new_tokens:int=256, num_beams:int=1, repetition_penalty:float=1.1,
+                     progress:bool=False):
     "Generated reports for every pair of `ds` (greedy or beam search), beside the reference report and the ids."
     from tqdm.auto import tqdm
     from PIL import Image
@@ -163,42 +206,54 @@ def generate_reports(model, processor, ds, # a ReportDataset
     try:
         for s in tqdm(range(0, len(ds), batch_size), disable=not progress):
             items = [ds[i] for i in range(s, min(s + batch_size, len(ds)))]
-            enc = processor(images=[[Image.fromarray(it['image']).convert('RGB')] for it in items], text=[format_chat(it['prompt']) for it in items],
+            enc = processor(images=[[Image.fromarray(it['image']).convert('RGB')] for it in items],
+                            text=[format_chat(it['prompt']) for it in items],
                             return_tensors='pt', padding=True, add_special_tokens=False).to(model.device)
             enc.pop('token_type_ids', None)        # the fast tokenizer adds them; Mllama has no use for them
-            out = model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=num_beams, repetition_penalty=repetition_penalty,
+            out = model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=num_beams,
+                                 repetition_penalty=repetition_penalty,
                                  do_sample=False, eos_token_id=eot, pad_token_id=tok.pad_token_id)
             texts = tok.batch_decode(out[:, enc['input_ids'].shape[1]:], skip_special_tokens=True)
-            for it, t in zip(items, texts): rows.append(dict(study_id=it['study_id'], generated=t.strip(), reference=it['report']))
+            for it, t in zip(items, texts):
+                rows.append(dict(study_id=it['study_id'], generated=t.strip(), reference=it['report']))
     finally: tok.padding_side = side
     pairs = ds.pairs.set_index('study_id')
     out = pd.DataFrame(rows)
-    return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(), dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
+    return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(),
+                      dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
 
 # %% ../nbs/10_report_generation.ipynb #76ecd225
 def main(argv=None):
-    """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then generation
-    over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm) ...` runs it on several
-    GPUs (fsdp_qlora.yaml and deepspeed_zero3.yaml shard the model, with --sharded)."""
+    """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then
+    generation over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm)
+    ...` runs it on several GPUs (fsdp_qlora.yaml and deepspeed_zero3.yaml shard the model, with --sharded)."""
     import argparse, sys
     from accelerate import PartialState
     from cxr_nb.report_data import report_pairs, ReportDataset, PROMPTS
-    p = argparse.ArgumentParser(prog='cxr-vlm', description='Fine-tune Llama-3.2-Vision (or the tiny model) with LoRA and generate reports.')
-    p.add_argument('--model', required=True, help='a local folder in Hugging Face format, e.g. Llama-3.2-11B-Vision-Instruct')
+    p = argparse.ArgumentParser(
+        prog='cxr-vlm', description='Fine-tune Llama-3.2-Vision (or the tiny model) with LoRA and generate reports.'
+    )
+    p.add_argument('--model', required=True,
+                   help='a local folder in Hugging Face format, e.g. Llama-3.2-11B-Vision-Instruct')
     p.add_argument('--manifest-dir', required=True, help="03_curation's output folder with manifest.parquet")
-    p.add_argument('--data', required=True, help='the data folder the manifest points into'); p.add_argument('--out', required=True)
-    p.add_argument('--quantize', default='nf4', choices=['nf4', 'none']); p.add_argument('--sharded', action='store_true')
+    p.add_argument('--data', required=True, help='the data folder the manifest points into')
+    p.add_argument('--out', required=True)
+    p.add_argument('--quantize', default='nf4', choices=['nf4', 'none'])
+    p.add_argument('--sharded', action='store_true')
     p.add_argument('--hub', action='store_true', help='allow downloading --model from the hub (opt-in)')
-    d = ReportTrainConfig.__dataclass_fields__
-    for k in ('epochs', 'max_steps', 'warmup_steps', 'lr', 'batch_size', 'accumulate', 'lora_r', 'lora_alpha', 'lora_dropout', 'max_length', 'precision', 'seed'):
-        p.add_argument('--' + k.replace('_', '-'), type=type(d[k].default), default=d[k].default)
-    p.add_argument('--prompt', default='radiographer', choices=list(PROMPTS)); p.add_argument('--image-size', type=int, default=560)
+    config_arguments(p, ReportTrainConfig)
+    p.add_argument('--prompt', default='radiographer', choices=list(PROMPTS))
+    p.add_argument('--image-size', type=int, default=560)
     p.add_argument('--max-new-tokens', type=int, default=256); p.add_argument('--num-beams', type=int, default=1)
-    p.add_argument('--repetition-penalty', type=float, default=1.1); p.add_argument('--no-generate', action='store_true')
-    p.add_argument('--adapter', help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)')
+    p.add_argument('--repetition-penalty', type=float, default=1.1)
+    p.add_argument('--no-generate', action='store_true')
+    p.add_argument(
+        '--adapter',
+        help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)',
+    )
     a = p.parse_args(argv)
     try:
-        cfg = ReportTrainConfig(**{k: getattr(a, k) for k in d if hasattr(a, k) and k != 'gradient_checkpointing'})
+        cfg = config_from_args(ReportTrainConfig, a)
         pairs, dropped = report_pairs(pd.read_parquet(Path(a.manifest_dir)/'manifest.parquet'))
         model, processor, how = load_vlm(a.model, a.quantize, hub=a.hub, sharded=a.sharded)
     except (ValueError, FileNotFoundError) as e: print(f'cxr-vlm: {e}', file=sys.stderr); return 2
@@ -212,13 +267,20 @@ def main(argv=None):
         model = add_lora(model, cfg, quantized=how['loaded'] == 'nf4')
         history = finetune(model, processor, ReportDataset(train, a.data, a.image_size, a.prompt), out, cfg)
     if state.is_main_process and not a.no_generate:
-        gen = generate_reports(model, processor, ReportDataset(test, a.data, a.image_size, a.prompt), batch_size=cfg.batch_size,
-                               max_new_tokens=a.max_new_tokens, num_beams=a.num_beams, repetition_penalty=a.repetition_penalty)
+        gen = generate_reports(model, processor, ReportDataset(test, a.data, a.image_size, a.prompt),
+                               batch_size=cfg.batch_size,
+                               max_new_tokens=a.max_new_tokens, num_beams=a.num_beams,
+                               repetition_penalty=a.repetition_penalty)
         with atomic_path(out/'generated.csv') as f: gen.to_csv(f, index=False)
         with atomic_write(out/'run.json') as f:
-            json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test), left_out=len(dropped)),
+            json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test),
+                                                                     left_out=len(dropped)),
                            processes=state.num_processes, seconds=round(time.time() - t0, 1)), f, indent=1)
-        trained = f'{len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}' if history is not None else f'adapter {a.adapter}'
+        trained = (
+            f'{len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}'
+            if history is not None
+            else f'adapter {a.adapter}'
+        )
         print(f"cxr-vlm: {trained}; {len(gen)} reports in {out/'generated.csv'}")
     return 0
 
@@ -226,8 +288,9 @@ def main(argv=None):
 @torch.no_grad()
 def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
                    batch_size:int=8, max_length:int=512, seed:int=0):
-    """Does the model read the image? Mean loss per report token with each study's own image, and with the image of another
-    study of the same set (a fixed random permutation). A model that ignores its image scores both the same."""
+    """Does the model read the image? Mean loss per report token with each study's own image, and with the image of
+    another study of the same set (a fixed random permutation). A model that ignores its image scores both the
+    same."""
     from cxr_nb.report_data import ReportCollator
     col = ReportCollator(processor, max_length); model.eval()
     perm = np.random.default_rng(seed).permutation(len(ds))
@@ -243,7 +306,8 @@ def image_reliance(model, processor, ds, # a ReportDataset (validation pairs)
     return pd.Series(out, name='loss per report token')
 
 # %% ../nbs/10_report_generation.ipynb #300760a2
-# two reports that differ in one sentence, absent and present, worded as the training reports word them and read back as such by cxr_nb.labeler
+# two reports that differ in one sentence, absent and present, worded as the training reports word them and read back as
+# such by cxr_nb.labeler
 PROBE_SENTENCES = {
     'Cardiomegaly': ('The heart is normal in size.', 'The heart is enlarged.'),
     'Pleural Effusion': ('There is no pleural effusion.', 'There is a pleural effusion.'),
@@ -254,7 +318,8 @@ PROBE_SENTENCES = {
 
 @torch.no_grad()
 def report_logprob(model, collator, items):
-    "Log-probability of each item's report given its prompt and image (summed over the report's tokens, the closing `<|eot_id|>` left out)."
+    """Log-probability of each item's report given its prompt and image (summed over the report's tokens, the closing
+    `<|eot_id|>` left out)."""
     enc = collator(items).to(model.device)
     labels = enc.pop('labels')[:, 1:]
     logp = torch.log_softmax(model(**enc).logits[:, :-1].float(), -1).gather(-1, labels.clamp(min=0)[..., None])[..., 0]
@@ -266,12 +331,12 @@ def report_logprob(model, collator, items):
 def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 14 labels (test pairs)
                   sentences:dict|None=None, # observation -> (absent, present) sentence; default PROBE_SENTENCES
                   batch_size:int=8, max_length:int=512):
-    """Does the model know what the image shows, whatever it writes? For each study and observation, the log-likelihood
-    ratio of two reports that differ only in one sentence ('FINDINGS: There is a pleural effusion.' against '... no pleural
-    effusion.'), given the study's image. Per observation: the ROC-AUC of that ratio against the study's label (0.5: the
-    image does not move the model), and how often the model prefers the 'present' sentence among positive and negative
-    studies: a greedy decoder writes the likelier sentence, so a finding it ranks well but never prefers is not written in
-    that wording."""
+    """Does the model know what the image shows, whatever it writes? For each study and observation, the
+    log-likelihood ratio of two reports that differ only in one sentence ('FINDINGS: There is a pleural effusion.'
+    against '... no pleural effusion.'), given the study's image. Per observation: the ROC-AUC of that ratio
+    against the study's label (0.5: the image does not move the model), and how often the model prefers the
+    'present' sentence among positive and negative studies: a greedy decoder writes the likelier sentence, so a
+    finding it ranks well but never prefers is not written in that wording."""
     from sklearn.metrics import roc_auc_score
     from cxr_nb.report_data import ReportCollator
     sentences = sentences or PROBE_SENTENCES
@@ -279,13 +344,18 @@ def finding_probe(model, processor, ds, # a ReportDataset whose pairs carry the 
     items = [ds[i] for i in range(len(ds))]
     rows = []
     for label, (absent, present) in sentences.items():
-        if label not in ds.pairs.columns: raise ValueError(f"the pairs have no {label!r} column: probe observations of the manifest's 14 labels.")
+        if label not in ds.pairs.columns:
+            raise ValueError(f"the pairs have no {label!r} column: probe observations of the manifest's 14 labels.")
         llr = []
         for s in range(0, len(items), batch_size):
             chunk = items[s:s + batch_size]
-            lp = [report_logprob(model, col, [dict(it, report=f'FINDINGS: {t}') for it in chunk]) for t in (present, absent)]
+            lp = [
+                report_logprob(model, col, [dict(it, report=f'FINDINGS: {t}') for it in chunk])
+                for t in (present, absent)
+            ]
             llr.append(lp[0] - lp[1])
-        y, known = (t[:, 0].numpy().astype(bool) for t in _label_targets(ds.pairs, [label]))   # as stage 0: blank is negative, -1 left out
+        # as stage 0: blank is negative, -1 left out
+        y, known = (t[:, 0].numpy().astype(bool) for t in _label_targets(ds.pairs, [label]))
         llr = np.concatenate(llr)
         pos, neg = y & known, ~y & known
         mean = lambda a: a.mean() if a.size else math.nan
