@@ -222,19 +222,14 @@ def generate_reports(model, processor, ds, # a ReportDataset
     return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(),
                       dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
 
-# %% ../nbs/10_report_generation.ipynb #76ecd225
-def main(argv=None):
-    """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then
-    generation over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm)
-    ...` runs it on several GPUs (fsdp_qlora.yaml and deepspeed_zero3.yaml shard the model, with --sharded)."""
-    import argparse, sys
-    from accelerate import PartialState
-    from cxr_nb.report_data import report_pairs, ReportDataset, PROMPTS
-    p = argparse.ArgumentParser(
-        prog='cxr-vlm', description='Fine-tune Llama-3.2-Vision (or the tiny model) with LoRA and generate reports.'
-    )
-    p.add_argument('--model', required=True,
-                   help='a local folder in Hugging Face format, e.g. Llama-3.2-11B-Vision-Instruct')
+# %% ../nbs/10_report_generation.ipynb #2cd753fa
+def _vlm_parser():
+    "The options of `cxr-vlm`: the model and data, `ReportTrainConfig`'s fields, and generation."
+    import argparse
+    from cxr_nb.report_data import PROMPTS
+    p = argparse.ArgumentParser(prog='cxr-vlm',
+                                description='Fine-tune Llama-3.2-Vision (or the tiny model) with LoRA and generate reports.')
+    p.add_argument('--model', required=True, help='a local folder in Hugging Face format, e.g. Llama-3.2-11B-Vision-Instruct')
     p.add_argument('--manifest-dir', required=True, help="03_curation's output folder with manifest.parquet")
     p.add_argument('--data', required=True, help='the data folder the manifest points into')
     p.add_argument('--out', required=True)
@@ -247,11 +242,19 @@ def main(argv=None):
     p.add_argument('--max-new-tokens', type=int, default=256); p.add_argument('--num-beams', type=int, default=1)
     p.add_argument('--repetition-penalty', type=float, default=1.1)
     p.add_argument('--no-generate', action='store_true')
-    p.add_argument(
-        '--adapter',
-        help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)',
-    )
-    a = p.parse_args(argv)
+    p.add_argument('--adapter',
+                   help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)')
+    return p
+
+# %% ../nbs/10_report_generation.ipynb #76ecd225
+def main(argv=None):
+    """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then
+    generation over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm)
+    ...` runs it on several GPUs (fsdp_qlora.yaml and deepspeed_zero3.yaml shard the model, with --sharded)."""
+    import sys
+    from accelerate import PartialState
+    from cxr_nb.report_data import report_pairs, ReportDataset
+    a = _vlm_parser().parse_args(argv)
     try:
         cfg = config_from_args(ReportTrainConfig, a)
         pairs, dropped = report_pairs(pd.read_parquet(Path(a.manifest_dir)/'manifest.parquet'))
@@ -268,19 +271,15 @@ def main(argv=None):
         history = finetune(model, processor, ReportDataset(train, a.data, a.image_size, a.prompt), out, cfg)
     if state.is_main_process and not a.no_generate:
         gen = generate_reports(model, processor, ReportDataset(test, a.data, a.image_size, a.prompt),
-                               batch_size=cfg.batch_size,
-                               max_new_tokens=a.max_new_tokens, num_beams=a.num_beams,
+                               batch_size=cfg.batch_size, max_new_tokens=a.max_new_tokens, num_beams=a.num_beams,
                                repetition_penalty=a.repetition_penalty)
         with atomic_path(out/'generated.csv') as f: gen.to_csv(f, index=False)
         with atomic_write(out/'run.json') as f:
             json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test),
                                                                      left_out=len(dropped)),
                            processes=state.num_processes, seconds=round(time.time() - t0, 1)), f, indent=1)
-        trained = (
-            f'{len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}'
-            if history is not None
-            else f'adapter {a.adapter}'
-        )
+        trained = (f'{len(history)} logged steps, last loss {history.loss.iloc[-1]:.3f}' if history is not None
+                   else f'adapter {a.adapter}')
         print(f"cxr-vlm: {trained}; {len(gen)} reports in {out/'generated.csv'}")
     return 0
 
