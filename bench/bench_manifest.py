@@ -12,7 +12,7 @@ print(json.dumps(dict(seconds=secs, rows=len(m), excluded=len(ex), peak_gib=reso
 '''
 
 def run(target_s=10.0, target_gib=1.5):
-    from cxr_nb.curation import synthetic_mimic_tables
+    from cxr_nb.synthetic import synthetic_mimic_tables
     d = Path(tempfile.mkdtemp())
     t0 = time.perf_counter(); synthetic_mimic_tables(d); gen = time.perf_counter() - t0
     # a fresh process, so peak memory is the build's alone (imports included)

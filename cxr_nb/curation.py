@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_curation.ipynb #aac743c1
 from __future__ import annotations
-import argparse, datetime, json, os, re, sys, time
+import datetime, json, os, time, zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
+from .integrity import id_problems, int_ids, inside_root, conflicts
 
 # %% auto #0
 __all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find_table', 'read_table', 'read_mimic_tables',
            'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers', 'as_views',
            'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table', 'write_manifest',
-           'synthetic_mimic_tables', 'dataset_table']
+           'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -46,14 +47,18 @@ def read_table(path:Path, required:list, dtype:dict|None=None):
     and the columns found."""
     path = Path(path)
     try: header = list(pd.read_csv(path, nrows=0).columns)
+    except (EOFError, OSError, zlib.error) as e:
+        raise ValueError(f"{path} is truncated or corrupt ({type(e).__name__}: {e}); download it again.") from None
     except Exception as e: raise ValueError(f"{path} could not be read as CSV ({type(e).__name__}: {e}).") from None
     missing = [c for c in required if c not in header]
     if missing:
         raise ValueError(f"{path.name} lacks column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}; "
                          f"columns found: {', '.join(header)}. Is this the file PhysioNet ships, unmodified?")
     try: return pd.read_csv(path, usecols=required, dtype=dtype, engine='pyarrow')      # fast path, multi-threaded
-    except (pd.errors.ParserError, ValueError):
-        return pd.read_csv(path, usecols=required, dtype=dtype)   # quoted newlines and other oddities
+    except (pd.errors.ParserError, ValueError, OSError, EOFError): pass                 # quoted newlines, oddities
+    try: return pd.read_csv(path, usecols=required, dtype=dtype)
+    except (EOFError, OSError, zlib.error, pd.errors.ParserError) as e:
+        raise ValueError(f"{path} is truncated or corrupt ({type(e).__name__}: {e}); download it again.") from None
 
 # %% ../nbs/03_curation.ipynb #8342660e
 def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG folder; 'chexpert' or 'negbio'
@@ -69,29 +74,19 @@ def read_mimic_tables(root:Path|str, labels:str='chexpert'): # the MIMIC-CXR-JPG
             raise FileNotFoundError(
                 f"{root} has no {stem}.csv.gz (nor .csv); point --data at the MIMIC-CXR-JPG folder holding it."
             )
-        ids = {c: 'int64' for c in ('subject_id', 'study_id') if c in cols}
-        out['labels' if name == labels else name] = read_table(
-            path, cols, dtype={**ids, 'dicom_id': 'string'} if 'dicom_id' in cols else ids
-        )
-        files[name] = dict(path=str(path), sha256=sha256_file(path),
-                           rows=len(out['labels' if name == labels else name]))
+        ids = {c: 'string' for c in ('subject_id', 'study_id', 'dicom_id') if c in cols}
+        df = read_table(path, cols, dtype=ids)
+        # the metadata's ids are checked row by row in the manifest (a bad one is an exclusion); the others only join
+        out['labels' if name == labels else name] = df if name == 'metadata' else int_ids(df, path)
+        files[name] = dict(path=str(path), sha256=sha256_file(path), rows=len(df))
     return out, files
 
 # %% ../nbs/03_curation.ipynb #0a9a9874
 def mimic_image_path(subject_id, study_id, dicom_id):
     "files/p1X/p1XXXXXXX/sXXXXXXXX/<dicom_id>.jpg for aligned Series or scalars."
     s = pd.Series(subject_id).astype(str)
-    return (
-        'files/p'
-        + s.str[:2]
-        + '/p'
-        + s
-        + '/s'
-        + pd.Series(study_id).astype(str).values
-        + '/'
-        + pd.Series(dicom_id).astype(str).values
-        + '.jpg'
-    )
+    return ('files/p' + s.str[:2] + '/p' + s + '/s' + pd.Series(study_id).astype(str).values + '/'
+            + pd.Series(dicom_id).astype(str).values + '.jpg')
 
 # %% ../nbs/03_curation.ipynb #2d77aabc
 class Curation:
@@ -193,21 +188,42 @@ def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=
 
 # %% ../nbs/03_curation.ipynb #bfded8d2
 def _join_labels(cur:Curation, m:pd.DataFrame, lab:pd.DataFrame, labels:str):
-    "The images with their study's label row; those without one excluded."
-    m = m.merge(lab.drop_duplicates('study_id').drop(columns='subject_id'), on='study_id', how='left', indicator=True)
-    return cur.drop(m, (m.pop('_merge') == 'left_only').to_numpy(), 'labels', f'no row in the {labels} table for this study')
+    "The images with their study's label row; those without one, or whose study has disagreeing rows, excluded."
+    c = conflicts(lab, 'study_id')
+    bad = dict(zip(lab.study_id[c.str.contains('disagree')], c[c.str.contains('disagree')]))
+    m = cur.drop(m, m.study_id.isin(list(bad)).to_numpy(), 'conflicting rows',
+                 (f'{labels} table: ' + m.study_id.astype(object).map(bad).fillna('')).astype(object))
+    m = m.merge(lab[c == ''].drop(columns='subject_id'), on='study_id', how='left', indicator=True)
+    m = cur.drop(m, (m.pop('_merge') == 'left_only').to_numpy(), 'labels', f'no row in the {labels} table for this study')
+    return m, len(bad)
 
 # %% ../nbs/03_curation.ipynb #ded63daf
 def _join_official_split(cur:Curation, m:pd.DataFrame, sp:pd.DataFrame, path:str):
-    "The images with their row of the -split table; an error when a subject lies in two splits."
-    m = m.merge(sp.drop_duplicates('dicom_id')[['dicom_id', 'split']], on='dicom_id', how='left')
+    "The images with their row of the -split table; an image listed in two splits is excluded, a subject in two an error."
+    c = conflicts(sp[['dicom_id', 'split']], 'dicom_id')
+    bad = dict(zip(sp.dicom_id[c.str.contains('disagree')], c[c.str.contains('disagree')]))
+    m = cur.drop(m, m.dicom_id.isin(list(bad)).to_numpy(), 'conflicting rows',
+                 ('split table: ' + m.dicom_id.astype(object).map(bad).fillna('')).astype(object))
+    m = m.merge(sp[c == ''][['dicom_id', 'split']], on='dicom_id', how='left')
     m = cur.drop(m, m.split.isna().to_numpy(), 'split', 'no row in the split table for this image')
     conflict = m.groupby('subject_id').split.nunique()
     if (conflict > 1).any():
         raise ValueError(f"{path}: {int((conflict > 1).sum())} subjects appear in two splits (first: "
                          f"{conflict[conflict > 1].index[0]}); use split='patient' (cxr-manifest --split patient) for a "
                          "patient-level re-split.")
-    return m
+    return m, len(bad)
+
+# %% ../nbs/03_curation.ipynb #59e1699f
+def _checked_metadata(cur:Curation, m:pd.DataFrame, path):
+    "The metadata rows that can be trusted, with integer ids; the number of dicom_ids whose rows disagree."
+    why = id_problems(m)
+    m = int_ids(cur.drop(m, (why != '').to_numpy(), 'identifiers', why), path)
+    c = conflicts(m, 'dicom_id')
+    m = cur.drop(m, (c == 'duplicate').to_numpy(), 'deduplicate', 'duplicate dicom_id in the metadata')
+    c = c[c != 'duplicate']
+    differ = c.str.contains('disagree')
+    n = int(m.dicom_id[differ.to_numpy()].nunique())
+    return cur.drop(m, differ.to_numpy(), 'conflicting rows', ('metadata: ' + c).astype(object)), n
 
 # %% ../nbs/03_curation.ipynb #97ef97b7
 def _check_dicom_headers(cur:Curation, m:pd.DataFrame, root:Path, jobs:int):
@@ -262,13 +278,15 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
     m = tables['metadata'].rename(columns={'ViewPosition': 'view', 'Rows': 'rows', 'Columns': 'columns',
                                            'StudyDate': 'study_date'})
     cur.counts.append(dict(step='metadata rows', kept=len(m), excluded=0))
-    m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate dicom_id in the metadata')
+    m, n_meta = _checked_metadata(cur, m, files['metadata']['path'])
     v = m['view'].astype('string')
     m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
                  ('view ' + v.fillna('missing') + ' not selected').astype(object))
-    m = _join_labels(cur, m, tables['labels'], labels)
-    if split == 'official': m = _join_official_split(cur, m, tables['split'], files['split']['path'])
+    m, n_lab = _join_labels(cur, m, tables['labels'], labels)
+    n_split = 0
+    if split == 'official': m, n_split = _join_official_split(cur, m, tables['split'], files['split']['path'])
     m['path'] = mimic_image_path(m.subject_id, m.study_id, m.dicom_id).to_numpy()
+    m = cur.drop(m, ~inside_root(m.path), 'paths', 'the image path leaves the dataset folder')
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path], jobs*2), 'image files', 'image file missing')
     if dicom_headers: m = _check_dicom_headers(cur, m, root, jobs)
     m = _join_patients(m, tables)
@@ -282,6 +300,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
                    parameters=dict(views=views, labels=labels, split=split, shares=list(shares), seed=seed,
                                    check_images=check_images, reports=reports, dicom_headers=dicom_headers),
                    counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)],
+                   conflicts=dict(metadata_dicom_ids=n_meta, label_studies=n_lab, split_images=n_split),
                    reports_missing=missing_reports, seconds=round(time.time() - t0, 2))
     return manifest, cur.exclusions(), sidecar
 
@@ -354,36 +373,6 @@ def write_manifest(out:Path|str, manifest:pd.DataFrame, exclusions:pd.DataFrame,
     with atomic_write(out/'manifest.json') as f:
         json.dump(dict(sidecar, manifest_sha256=sha256_file(out/'manifest.parquet')), f, indent=1, default=str)
     return out/'manifest.parquet'
-
-# %% ../nbs/03_curation.ipynb #d2d04324
-def synthetic_mimic_tables(out:Path|str, n_images:int=377_110, n_studies:int=227_827, seed:int=0):
-    """Write MIMIC-CXR-JPG-shaped metadata, chexpert, negbio and split tables of full size (random content, no
-    images, no reports)."""
-    rng = np.random.default_rng(seed); out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    n_subj = n_studies*65_379//227_827                               # MIMIC's ratio of patients to studies
-    study_subj = 10_000_000 + np.sort(rng.choice(9_999_999, n_subj, replace=False))[rng.integers(0, n_subj, n_studies)]
-    study_ids = 50_000_000 + rng.choice(9_999_999, n_studies, replace=False)
-    img_study = np.concatenate([np.arange(n_studies), rng.integers(0, n_studies, n_images - n_studies)])
-    hexes = rng.integers(0, 2**32, (n_images, 5), dtype=np.uint64)
-    dicom = pd.Series(['-'.join(f'{v:08x}' for v in r) for r in hexes])
-    views = rng.choice(['PA', 'AP', 'LATERAL', 'LL', ''], n_images, p=[0.25, 0.38, 0.3, 0.04, 0.03])
-    meta = pd.DataFrame({'dicom_id': dicom, 'subject_id': study_subj[img_study], 'study_id': study_ids[img_study],
-                         'PerformedProcedureStepDescription': 'CHEST (PA AND LAT)', 'ViewPosition': views, 'Rows': 3056,
-                         'Columns': 2544,
-                         'StudyDate': 21500101, 'StudyTime': 120000.0,
-                         'ProcedureCodeSequence_CodeMeaning': 'CHEST (PA AND LAT)',
-                         'ViewCodeSequence_CodeMeaning': 'postero-anterior',
-                         'PatientOrientationCodeSequence_CodeMeaning': 'Erect'})
-    labs = pd.DataFrame({'subject_id': study_subj, 'study_id': study_ids})
-    for o in sorted(CHEXPERT_LABELS):
-        labs[o] = rng.choice([1.0, 0.0, -1.0, np.nan], n_studies, p=[0.1, 0.1, 0.03, 0.77])
-    uniq = np.unique(study_subj)
-    subj_split = pd.Series(rng.choice(list(SPLITS), len(uniq), p=[0.98, 0.008, 0.012]), index=uniq)
-    split = pd.DataFrame({'dicom_id': dicom, 'study_id': meta.study_id, 'subject_id': meta.subject_id,
-                          'split': subj_split.reindex(meta.subject_id).to_numpy()})
-    for name, df in (('metadata', meta), ('chexpert', labs), ('negbio', labs), ('split', split)):
-        df.to_csv(out/f'mimic-cxr-2.0.0-{name}.csv.gz', index=False, compression={'method': 'gzip', 'compresslevel': 1})
-    return out
 
 # %% ../nbs/03_curation.ipynb #57d7d6db
 def dataset_table(manifest:pd.DataFrame):

@@ -75,18 +75,29 @@ def heat_iou(heat:np.ndarray, mask:np.ndarray, level:float=0.5):
     return float((h & mask).sum()/(h | mask).sum())
 
 # %% ../nbs/07b_gradcam.ipynb #50d603ef
-def load_run_model(run:Path|str):
-    "The best checkpoint of a training run folder as an eval-mode model, and the run's `run.json`."
+def load_run_model(run:Path|str, # a run folder written by 06_training / cxr-train
+                   checkpoint:str='best.pt'): # the weights file in it
+    """A checkpoint of a training run folder as an eval-mode model, and the run's `run.json`; a corrupt or foreign
+    file is an error naming it (weights are loaded as tensors only, never as code)."""
     import torch
     from cxr_nb.models import create_model
     run = Path(run)
-    for f in ('run.json', 'best.pt'):
+    for f in ('run.json', checkpoint):
         if not (run/f).exists():
             raise FileNotFoundError(f"{run/f} does not exist; train the run first (nbs/06_training.ipynb).")
-    info = json.loads((run/'run.json').read_text())
+    try: info = json.loads((run/'run.json').read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f"{run/'run.json'} is not valid JSON ({e}); the run did not finish writing it: train it again.") from None
     k = 14 if info['config']['pathology'] == 'all' else 1
     model = create_model(info['config']['arch'], k, weights=None)
-    model.load_state_dict(torch.load(run/'best.pt', weights_only=True))
+    try: state = torch.load(run/checkpoint, map_location='cpu', weights_only=True)
+    except Exception as e:
+        raise ValueError(f"{run/checkpoint} is not a checkpoint of tensors ({type(e).__name__}); it is corrupt or not "
+                         "one this compendium wrote, and is not loaded: train the run again.") from None
+    try: model.load_state_dict(state.get('model', state) if isinstance(state, dict) else state)
+    except (RuntimeError, TypeError, AttributeError) as e:
+        raise ValueError(f"{run/checkpoint} does not hold the weights of a {info['config']['arch']} with {k} outputs "
+                         f"(as {run/'run.json'} says): {str(e).splitlines()[0][:160]}") from None
     return model.eval(), info
 
 # %% ../nbs/07b_gradcam.ipynb #212ae426

@@ -5,7 +5,7 @@
 # %% ../nbs/04_images.ipynb #b06d258f
 from __future__ import annotations
 import hashlib, math, os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +13,11 @@ import pandas as pd
 from PIL import Image
 
 from .core import CHEXPERT_LABELS, atomic_path
+from .integrity import inside_root
 
 # %% auto #0
-__all__ = ['read_dicom', 'read_image', 'fit_square', 'cache_key', 'ImageCache', 'build_cache', 'normalise', 'augment',
-           'CXRDataset']
+__all__ = ['read_dicom', 'is_dicom', 'read_image', 'fit_square', 'cache_key', 'file_stats', 'ImageCache', 'build_cache',
+           'normalise', 'augment', 'CXRDataset']
 
 # %% ../nbs/04_images.ipynb #1528d0af
 def _to_uint8(a:np.ndarray, lo:float|None=None, hi:float|None=None):
@@ -32,17 +33,30 @@ def read_dicom(path:Path|str):
     import pydicom
     from pydicom.pixels import apply_modality_lut, apply_voi_lut
     ds = pydicom.dcmread(path)
+    pi, frames = str(ds.get('PhotometricInterpretation', '')), int(ds.get('NumberOfFrames', 1) or 1)
+    if int(ds.get('SamplesPerPixel', 1)) != 1 or not pi.startswith('MONOCHROME'):
+        raise ValueError(f"{path}: a colour DICOM ({pi or 'no PhotometricInterpretation'}, {ds.get('SamplesPerPixel')} "
+                         "samples per pixel); radiographs are greyscale (MONOCHROME1 or MONOCHROME2): convert it first.")
+    if frames > 1:
+        raise ValueError(f"{path}: a multi-frame DICOM ({frames} frames); one radiograph per file is supported.")
     a = apply_modality_lut(ds.pixel_array, ds)
     if 'VOILUTSequence' in ds or 'WindowCenter' in ds: a = apply_voi_lut(a, ds, index=0)
     img = _to_uint8(a)          # then a percentile window: many CR headers carry a window as wide as the whole range
     return 255 - img if ds.PhotometricInterpretation == 'MONOCHROME1' else img
+
+# %% ../nbs/04_images.ipynb #125aec22
+def is_dicom(path:Path|str):
+    "True when the file carries the DICOM marker `DICM` at byte 128."
+    with open(path, 'rb') as f:
+        head = f.read(132)
+    return len(head) == 132 and head[128:] == b'DICM'
 
 # %% ../nbs/04_images.ipynb #708365fb
 def read_image(path:Path|str, # a JPEG, PNG (8 or 16 bit, grey, RGB or RGBA) or DICOM file
                size:int|None=None): # the size it will be resized to: large JPEGs are decoded at a reduced scale
     "A radiograph as a 2-D uint8 array (MONOCHROME2: air dark, bone bright)."
     path = Path(path)
-    if path.suffix.lower() in ('.dcm', '.dicom'): return read_dicom(path)
+    if is_dicom(path): return read_dicom(path)
     with Image.open(path) as im:
         if size and im.format == 'JPEG':
             im.draft('L', (size, size))   # DCT scaling: decode at 1/2, 1/4 or 1/8 when it is enough
@@ -72,19 +86,41 @@ def cache_key(manifest:pd.DataFrame, root:Path|str, size:int):
 
 # %% ../nbs/04_images.ipynb #21d3506a
 def _fill(args):
-    "Worker: decode, resize and write rows `start:stop` of the memory-mapped cache; return (row, error) for failures."
-    file, n, size, root, paths, start = args
+    "Worker: decode, resize and write the given rows of the memory-mapped cache; return (row, error) for failures."
+    file, n, size, root, rows, paths = args
     arr = np.memmap(file, np.uint8, 'r+', shape=(n, size, size))
     errors = []
-    for i, p in enumerate(paths, start):
+    for i, p in zip(rows, paths):
         try:
+            if not inside_root([p])[0]: raise ValueError(f'the path {p!r} leaves the dataset folder: not read')
             img = read_image(Path(root)/p, size)
             if min(img.shape) < 16:
                 raise ValueError(f'image of {img.shape[1]} x {img.shape[0]} pixels is too small to be a radiograph')
             arr[i] = fit_square(img, size)
-        except Exception as e: errors.append((i, f'{type(e).__name__}: {e}'[:300]))
+        except Exception as e: errors.append((int(i), f'{type(e).__name__}: {e}'[:300]))
     arr.flush(); del arr
     return errors
+
+# %% ../nbs/04_images.ipynb #211ff215
+def file_stats(root:Path|str, paths, jobs:int=16):
+    "(bytes, modification time in ns) of each file under `root`, as an (n, 2) int64 array; -1 where it cannot be read."
+    def one(p):
+        try: st = os.stat(Path(root)/p); return st.st_size, st.st_mtime_ns
+        except (OSError, ValueError): return -1, -1
+    with ThreadPoolExecutor(jobs) as ex: return np.array(list(ex.map(one, paths)), np.int64).reshape(-1, 2)
+
+# %% ../nbs/04_images.ipynb #6819850d
+def _decode(file, n, size, root, rows, paths, jobs, progress):
+    "Decode `paths` into `rows` of the cache file, in parallel; return {row: error}."
+    from tqdm.auto import tqdm
+    chunk = max(1, min(256, math.ceil(len(rows)/(jobs*8))))
+    tasks = [(str(file), max(n, 1), size, str(root), rows[s:s + chunk], paths[s:s + chunk])
+             for s in range(0, len(rows), chunk)]
+    bar = dict(total=len(tasks), desc=f'image cache {size}px', disable=not progress, mininterval=1)
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as ex: results = list(tqdm(ex.map(_fill, tasks), **bar))
+    else: results = [_fill(t) for t in tqdm(tasks, **bar)]
+    return dict(e for r in results for e in r)
 
 # %% ../nbs/04_images.ipynb #656240b7
 class ImageCache:
@@ -108,25 +144,29 @@ def build_cache(manifest:pd.DataFrame, # rows with dicom_id and path (relative t
                 cache_dir:Path|str|None=None, # default: <root>/cache
                 jobs:int|None=None, progress:bool=True):
     """Decode every image once (in parallel) into a memory-mapped cache keyed by the manifest and size; reuse it when
-    it exists."""
-    from tqdm.auto import tqdm
+    it exists, decoding again the images whose file changed since."""
     cache_dir = Path(cache_dir or Path(root)/'cache'); cache_dir.mkdir(parents=True, exist_ok=True)
-    key = cache_key(manifest, root, size)
+    key, n, jobs = cache_key(manifest, root, size), len(manifest), jobs or os.cpu_count() or 1
     file, idx_file = cache_dir/f'images-{key}-{size}.u8', cache_dir/f'images-{key}-{size}.parquet'
-    if file.exists() and idx_file.exists(): return ImageCache(file, pd.read_parquet(idx_file), size)
-    n = len(manifest); tmp = file.with_suffix('.tmp')
-    np.memmap(tmp, np.uint8, 'w+', shape=(max(n, 1), size, size)).flush()
-    chunk = max(1, min(256, math.ceil(n/((jobs or os.cpu_count() or 1)*8))))
     paths = manifest.path.astype(str).tolist()
-    tasks = [(str(tmp), max(n, 1), size, str(root), paths[s:s + chunk], s) for s in range(0, n, chunk)]
-    jobs = jobs or os.cpu_count() or 1
-    bar = dict(total=len(tasks), desc=f'image cache {size}px', disable=not progress, mininterval=1)
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs) as ex: results = list(tqdm(ex.map(_fill, tasks), **bar))
-    else: results = [_fill(t) for t in tqdm(tasks, **bar)]
-    err = dict(e for r in results for e in r)
+    stats = file_stats(root, paths)                     # before decoding: a file changed meanwhile is caught next time
+    if file.exists() and idx_file.exists():
+        index = pd.read_parquet(idx_file)
+        if {'bytes', 'mtime_ns'} <= set(index.columns):   # caches of older versions have no stats: rebuilt
+            changed = np.flatnonzero((index[['bytes', 'mtime_ns']].to_numpy() != stats).any(axis=1))
+            if len(changed):
+                print(f"image cache: {len(changed)} of {n} images changed on disk since {file.name} was built "
+                      f"(e.g. {paths[changed[0]]}); decoding them again")
+                err = _decode(file, n, size, root, changed.tolist(), [paths[i] for i in changed], jobs, progress)
+                index.loc[changed, 'error'] = [err.get(int(i)) for i in changed]
+                index.loc[changed, 'bytes'], index.loc[changed, 'mtime_ns'] = stats[changed, 0], stats[changed, 1]
+                with atomic_path(idx_file) as p: index.to_parquet(p, index=False)
+            return ImageCache(file, index, size)
+    tmp = file.with_suffix('.tmp')
+    np.memmap(tmp, np.uint8, 'w+', shape=(max(n, 1), size, size)).flush()
+    err = _decode(tmp, n, size, root, list(range(n)), paths, jobs, progress)
     index = pd.DataFrame(dict(dicom_id=manifest.dicom_id.to_numpy(), row=np.arange(n),
-                              error=[err.get(i) for i in range(n)]))
+                              error=[err.get(i) for i in range(n)], bytes=stats[:, 0], mtime_ns=stats[:, 1]))
     os.replace(tmp, file)
     with atomic_path(idx_file) as p: index.to_parquet(p, index=False)
     return ImageCache(file, index, size)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CHEXPERT_LABELS
+from .core import CHEXPERT_LABELS, atomic_path
 from .sections import section_report, strip_deid
 
 # %% auto #0
@@ -285,21 +285,24 @@ def read_report_folder(folder:Path|str): # a folder holding MIMIC-layout report 
 
 # %% ../nbs/02_labeler.ipynb #f211d40e
 def label_file(inp:Path|str, column:str='report'):
-    "Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns."
+    """Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns;
+    input columns named like a label are kept as `input_<name>`."""
     inp = Path(inp)
-    if inp.is_dir():
-        df = read_report_folder(inp)
+    if inp.is_dir(): df, column = read_report_folder(inp), 'report'
     elif inp.exists():
-        df = pd.read_csv(inp)
+        try: df = pd.read_csv(inp)
+        except UnicodeDecodeError: df = pd.read_csv(inp, encoding='latin-1')     # as report files: Latin-1 is read too
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError) as e:
+            raise ValueError(f"{inp} could not be read as CSV ({type(e).__name__}: {e}).") from None
         if column not in df.columns:
-            raise ValueError(
-                f"{inp} has no column {column!r}; its columns are: {', '.join(map(str, df.columns))}. Use --column."
-            )
-    else:
-        raise FileNotFoundError(f"{inp} does not exist.")
-    labels = label_reports(df[column if not inp.is_dir() else 'report'])
-    out = pd.concat([df.drop(columns=[column if not inp.is_dir() else 'report']), labels], axis=1)
-    out.attrs['empty_reports'] = labels.attrs['empty_reports']
+            raise ValueError(f"{inp} has no column {column!r}; its columns are: {', '.join(map(str, df.columns))}. "
+                             "Use --column.")
+    else: raise FileNotFoundError(f"{inp} does not exist.")
+    labels = label_reports(df[column])
+    rest = df.drop(columns=[column])
+    clash = [c for c in rest.columns if c in labels.columns]
+    out = pd.concat([rest.rename(columns={c: f'input_{c}' for c in clash}), labels], axis=1)
+    out.attrs.update(empty_reports=labels.attrs['empty_reports'], renamed=clash)
     return out
 
 # %% ../nbs/02_labeler.ipynb #4a954cf7
@@ -314,9 +317,18 @@ def main(argv=None):
     p.add_argument('--column', default='report')
     a = p.parse_args(argv)
     t0 = time.time()
+    if Path(a.output).resolve() == Path(a.input).resolve():
+        print(f"cxr-label: {a.output} is the input; the labels go to another file (-o), the input is never overwritten",
+              file=sys.stderr); return 2
     try: out = label_file(a.input, a.column)
     except (ValueError, FileNotFoundError) as e: print(f'cxr-label: {e}', file=sys.stderr); return 2
-    out.to_csv(a.output, index=False)
+    if out.attrs['renamed']:
+        print(f"cxr-label: the input's columns {', '.join(out.attrs['renamed'])} are kept as input_<name> beside the labels")
+    try:
+        with atomic_path(a.output) as f: out.to_csv(f, index=False)     # a failed write leaves no truncated file
+    except OSError as e:
+        print(f"cxr-label: could not write {a.output} ({type(e).__name__}: {e}); free some space or choose another "
+              "folder", file=sys.stderr); return 2
     print(
         f"cxr-label: {len(out)} reports labelled ({out.attrs['empty_reports']} empty or not text, left blank) in"
         f" {time.time() - t0:.1f} s -> {a.output}"

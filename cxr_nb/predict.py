@@ -15,7 +15,7 @@ from .metrics import OPERATING_POINTS
 from .gradcam import load_run_model, grad_cam
 
 # %% auto #0
-__all__ = ['run_thresholds', 'predict_images', 'predict_main']
+__all__ = ['run_thresholds', 'heatmap_names', 'predict_images', 'predict_main']
 
 # %% ../nbs/07c_predict.ipynb #d5c01e73
 def run_thresholds(run:Path|str, operating_point:str='youden'):
@@ -35,41 +35,56 @@ def run_thresholds(run:Path|str, operating_point:str='youden'):
     )
     return t.fillna(0.5)
 
+# %% ../nbs/07c_predict.ipynb #84cb0101
+def heatmap_names(paths):
+    "A distinct `<stem>_gradcam.png` (or `<stem>-<hash>_gradcam.png` where stems repeat) for each input path."
+    import hashlib
+    stems = [Path(p).stem for p in paths]
+    def name(p, s):
+        if stems.count(s) == 1: return f'{s}_gradcam.png'
+        return f"{s}-{hashlib.sha256(str(Path(p).resolve()).encode()).hexdigest()[:8]}_gradcam.png"
+    return [name(p, s) for p, s in zip(paths, stems)]
+
+# %% ../nbs/07c_predict.ipynb #732d5fcd
+def _heatmap_png(model, x, img, prob, thr, labels, path):
+    "Grad-CAM of the label furthest above (or closest to) its threshold over the image, as a PNG at `path`."
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    j = int(np.argmax(prob - thr.to_numpy()))
+    h = grad_cam(model, x, j)[0]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.imshow(img, cmap='gray'); ax.imshow(h, cmap='jet', alpha=0.35); ax.axis('off')
+    ax.set_title(f'{labels[j]}: p = {prob[j]:.2f} (threshold {thr.iloc[j]:.2f})', fontsize=8)
+    with atomic_path(path) as f: fig.savefig(f, dpi=100, format='png', bbox_inches='tight')
+    plt.close(fig)
+
 # %% ../nbs/07c_predict.ipynb #5dd797b1
-def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_dir:Path|str|None=None):
-    """Probabilities, thresholds and calls for image files (JPEG, PNG or DICOM) from a run's best checkpoint;
-    optionally Grad-CAM PNGs."""
+def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_dir:Path|str|None=None,
+                   checkpoint:str='best.pt'): # the weights file in `run`
+    """Probabilities, thresholds and calls for image files (JPEG, PNG or DICOM) from a run's checkpoint; optionally
+    Grad-CAM PNGs, one per input (`heatmap` column)."""
     import torch
     from cxr_nb.images import read_image, fit_square, normalise
     from cxr_nb.inference import inference_model
-    model, info = load_run_model(run)
+    model, info = load_run_model(run, checkpoint)
     size = info['config']['size']
     labels = list(CHEXPERT_LABELS) if info['config']['pathology'] == 'all' else [info['config']['pathology']]
     thr = run_thresholds(run, operating_point).reindex(labels).fillna(0.5)
     fast, prep = inference_model(model)
+    paths = [Path(p) for p in paths]
+    names = heatmap_names(paths)
     rows = []
-    for p in map(Path, paths):
+    for p, name in zip(paths, names):
         try: img = fit_square(read_image(p, size), size)
         except Exception as e:
             raise ValueError(f"{p}: cannot be read as a radiograph ({type(e).__name__}: {e}).") from None
         x = normalise(torch.from_numpy(img))[None, None].expand(-1, 3, -1, -1)
         with torch.inference_mode(): prob = torch.sigmoid(fast(prep(x)).float())[0].numpy()
+        heat = str(Path(heatmap_dir)/name) if heatmap_dir else None
         for l, pr in zip(labels, prob):
             rows.append(dict(image=str(p), label=l, probability=float(pr), threshold=float(thr[l]),
-                             positive=bool(pr >= thr[l])))
-        if heatmap_dir:
-            import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-            j = int(np.argmax(prob - thr.to_numpy()))         # the label furthest above (or closest to) its threshold
-            h = grad_cam(model, x, j)[0]
-            Path(heatmap_dir).mkdir(parents=True, exist_ok=True)
-            fig, ax = plt.subplots(figsize=(4, 4))
-            ax.imshow(img, cmap='gray')
-            ax.imshow(h, cmap='jet', alpha=0.35)
-            ax.axis('off')
-            ax.set_title(f'{labels[j]}: p = {prob[j]:.2f} (threshold {thr.iloc[j]:.2f})', fontsize=8)
-            with atomic_path(Path(heatmap_dir)/f'{p.stem}_gradcam.png') as f:
-                fig.savefig(f, dpi=100, format='png', bbox_inches='tight')
-            plt.close(fig)
+                             positive=bool(pr >= thr[l]), heatmap=heat))
+        if heatmap_dir: _heatmap_png(model, x, img, prob, thr, labels, heat)
     return pd.DataFrame(rows)
 
 # %% ../nbs/07c_predict.ipynb #2576149a
@@ -79,16 +94,18 @@ def predict_main(argv=None):
     p = argparse.ArgumentParser(prog='cxr-predict',
                                 description='Score chest radiographs (JPEG, PNG, DICOM) with a trained run.')
     p.add_argument('images', nargs='+')
-    p.add_argument('--checkpoint', required=True, help='a run folder written by 06_training / cxr-train')
+    p.add_argument('--checkpoint', required=True,
+                   help='a run folder written by 06_training / cxr-train (its best.pt), or a .pt file in one')
     p.add_argument('--operating-point', default='youden', choices=OPERATING_POINTS,
                    help="thresholds: 'youden' or 'f1' (chosen on validation) or 'fixed' (0.5)")
     p.add_argument('--heatmap', metavar='DIR', help='write a Grad-CAM PNG per image into DIR')
     p.add_argument('-o', '--out', help='also write the table as CSV')
     a = p.parse_args(argv)
-    run = Path(a.checkpoint); run = run.parent if run.suffix == '.pt' else run
-    try: res = predict_images(run, a.images, a.operating_point, a.heatmap)
+    ck = Path(a.checkpoint); run, weights = (ck.parent, ck.name) if ck.suffix == '.pt' else (ck, 'best.pt')
+    try: res = predict_images(run, a.images, a.operating_point, a.heatmap, weights)
     except (FileNotFoundError, ValueError) as e: print(f'cxr-predict: {e}', file=sys.stderr); return 2
-    print(res.assign(probability=res.probability.round(3), threshold=res.threshold.round(3)).to_string(index=False))
+    print(res.drop(columns='heatmap').assign(probability=res.probability.round(3), threshold=res.threshold.round(3))
+          .to_string(index=False))
     if a.out:
         with atomic_path(a.out) as f: res.to_csv(f, index=False)
     return 0

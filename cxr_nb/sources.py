@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
+from .integrity import inside_root, int_ids
 from .curation import (MANIFEST_COLUMNS, Curation, as_views, build_mimic_manifest, check_labels, find_table,
                              patient_split, read_table, write_manifest, _exists)
 
@@ -25,11 +26,12 @@ NIH_MAP = {'Atelectasis': 'Atelectasis', 'Cardiomegaly': 'Cardiomegaly', 'Effusi
            'No Finding': 'No Finding',
            'Emphysema': None, 'Fibrosis': None, 'Hernia': None}   # None: not one of the 14 observations
 
-def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, files, params, t0):
-    "Steps every importer shares: duplicates, view filter, split, column order, sidecar."
+def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, files, params, t0, extra=(), notes=None):
+    "Steps every importer shares: duplicates, paths, view filter, split, column order (`extra` columns kept), sidecar."
     views = as_views(views)
     cur.counts.append(dict(step='rows read', kept=len(m), excluded=0))
     m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate image id')
+    m = cur.drop(m, ~inside_root(m.path), 'paths', 'the image path leaves the dataset folder')
     v = m['view'].astype('string')
     m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
                  ('view ' + v.fillna('missing') + ' not selected').astype(object))
@@ -39,52 +41,62 @@ def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, fi
     m['source'] = source
     for c in MANIFEST_COLUMNS:
         if c not in m: m[c] = np.nan if c in CHEXPERT_LABELS else None
-    manifest = m[MANIFEST_COLUMNS].sort_values(['subject_id', 'study_id', 'dicom_id']).reset_index(drop=True)
+    manifest = m[MANIFEST_COLUMNS + list(extra)].sort_values(['subject_id', 'study_id', 'dicom_id']).reset_index(drop=True)
     sidecar = dict(source=source, tables=files, built=datetime.datetime.now().isoformat(timespec='seconds'),
                    parameters=dict(params, views=views, split=split, shares=list(shares), seed=seed),
                    counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)],
-                   seconds=round(time.time() - t0, 2))
+                   **(notes or {}), seconds=round(time.time() - t0, 2))
     return manifest, cur.exclusions(), sidecar
 
 # %% ../nbs/03a_sources.ipynb #25b4451f
 def build_nih_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0,
                        check_images:bool=False):
     """NIH ChestX-ray14 (`Data_Entry_2017*.csv`, `images*/`, optional `train_val_list.txt`/`test_list.txt`) as a
-    manifest."""
+    manifest; findings outside the 14 are kept in `other_findings` and counted in the sidecar."""
     t0, root = time.time(), Path(root)
     entries = sorted(root.glob('Data_Entry_2017*.csv*'))
     if not entries:
         raise FileNotFoundError(f"{root} has no Data_Entry_2017*.csv; point at the NIH ChestX-ray14 folder.")
-    cols = ['Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', 'Patient Gender',
-            'View Position']
-    d = read_table(entries[0], cols)
+    header = list(pd.read_csv(entries[0], nrows=0).columns)
+    sex = 'Patient Sex' if 'Patient Sex' in header else 'Patient Gender'       # both versions of the public table
+    d = read_table(entries[0], ['Image Index', 'Finding Labels', 'Follow-up #', 'Patient ID', 'Patient Age', sex,
+                                'View Position'], dtype={'Image Index': 'string', 'Patient ID': 'string'})
     files = {'data_entry': dict(path=str(entries[0]), sha256=sha256_file(entries[0]), rows=len(d))}
     unknown = set(l for s in d['Finding Labels'].dropna() for l in s.split('|')) - set(NIH_MAP)
     if unknown:
         raise ValueError(f"{entries[0].name}: labels without a mapping: {sorted(unknown)}; add them to NIH_MAP.")
-    m = pd.DataFrame(dict(dicom_id=d['Image Index'].str.replace(r'\.png$', '', regex=True),
-                          subject_id=d['Patient ID'].astype('int64'),
-                          study_id=d['Patient ID'].astype('int64')*1000 + d['Follow-up #'].astype('int64'),
-                          view=d['View Position'],
-                          sex=d['Patient Gender'], age=d['Patient Age'], findings='', impression=''))
+    cur = Curation()
+    bad = ~d['Image Index'].fillna('').str.fullmatch(r'\d{8}_\d{3}\.png') | ~d['Patient ID'].fillna('').str.fullmatch(r'\d+')
+    gone = d[bad]
+    if len(gone):
+        cur.excluded.append(pd.DataFrame(dict(dicom_id=gone['Image Index'], subject_id=gone['Patient ID'], study_id=None,
+                                              step='identifiers', reason="Image Index is not NIH's NNNNNNNN_NNN.png or "
+                                              "Patient ID is not a number")))
+    cur.counts.append(dict(step='identifiers', kept=int((~bad).sum()), excluded=int(bad.sum())))
+    d = d[~bad].reset_index(drop=True)
+    d = int_ids(d.rename(columns={'Patient ID': 'subject_id'}), entries[0], ['subject_id', 'Follow-up #'])
+    m = pd.DataFrame(dict(dicom_id=d['Image Index'].str.removesuffix('.png').astype(object), subject_id=d.subject_id,
+                          study_id=d.subject_id*1000 + d['Follow-up #'], view=d['View Position'],
+                          sex=d[sex], age=d['Patient Age'], findings='', impression=''))
     names = {p.name: str(p.relative_to(root)) for p in root.glob('images*/**/*.png')}
-    m['path'] = [names.get(f'{i}.png', f'images/{i}.png') for i in d['Image Index']]
-    expressible = {v for v in NIH_MAP.values() if v}
+    m['path'] = [names.get(i, f'images/{i}') for i in d['Image Index']]     # `Image Index` is the file name
     listed = d['Finding Labels'].fillna('').str.split('|')
     for o in CHEXPERT_LABELS:
-        if o in expressible:
-            keys = [k for k, v in NIH_MAP.items() if v == o]
-            m[o] = listed.apply(lambda ls: 1.0 if any(k in ls for k in keys) else 0.0)
-        else: m[o] = np.nan                        # NIH cannot say: not mentioned
+        keys = [k for k, v in NIH_MAP.items() if v == o]
+        m[o] = listed.apply(lambda ls: 1.0 if any(k in ls for k in keys) else 0.0) if keys else np.nan  # blank: NIH cannot say
+    others = [k for k, v in NIH_MAP.items() if v is None]
+    m['other_findings'] = listed.apply(lambda ls: '|'.join(k for k in ls if k in others))
     m['split'] = None
     tv, te = root/'train_val_list.txt', root/'test_list.txt'
     if split == 'official' and tv.exists() and te.exists():
         test = set(te.read_text().split()); m['split'] = np.where(d['Image Index'].isin(test), 'test', 'train')
         files.update(train_val=dict(path=str(tv), sha256=sha256_file(tv)),
                      test=dict(path=str(te), sha256=sha256_file(te)))
-    cur = Curation()
+    notes = dict(other_findings={k: int(listed.apply(lambda ls: k in ls).sum()) for k in others},
+                 only_other_findings=int(((m.other_findings != '') & (m[list(CHEXPERT_LABELS)] != 1).all(axis=1)).sum()))
     if check_images: m = cur.drop(m, ~_exists([str(root/p) for p in m.path]), 'image files', 'image file missing')
-    return _finish(m, cur, views, split, shares, seed, 'nih', files, dict(check_images=check_images), t0)
+    return _finish(m, cur, views, split, shares, seed, 'nih', files, dict(check_images=check_images), t0,
+                   extra=['other_findings'], notes=notes)
 
 # %% ../nbs/03a_sources.ipynb #63f65f7d
 def build_chexpert_manifest(root:Path|str, views=('PA',), split:str='official', shares=(0.7, 0.1, 0.2), seed:int=0,
