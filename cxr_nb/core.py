@@ -14,7 +14,7 @@ import torch
 # %% auto #0
 __all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'encode_mask', 'decode_mask', 'project_root', 'data_root',
            'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write', 'atomic_path', 'sha256_file',
-           'save_figure', 'pinned_requirements', 'config_arguments', 'config_from_args']
+           'save_figure', 'pinned_requirements', 'config_arguments', 'config_from_args', 'fault_message', 'cli']
 
 # %% ../nbs/00_core.ipynb #4f2d1e0c
 CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Lesion', 'Lung Opacity',
@@ -221,3 +221,32 @@ def config_from_args(cls, args, **overrides):
     "An instance of the dataclass `cls` from parsed `args` (the fields they hold), with `overrides`."
     import dataclasses
     return cls(**{f.name: getattr(args, f.name) for f in dataclasses.fields(cls) if hasattr(args, f.name)}, **overrides)
+
+# %% ../nbs/00_core.ipynb #af2a7506
+_OS_HINTS = {28: 'free some space or write elsewhere', 30: 'the file system is read-only: write elsewhere',
+             13: 'you may not write there: choose a folder you own'}
+
+def fault_message(e:BaseException):
+    "One line for a fault a user can fix: the file and what to do for an OSError, else the error's text on one line."
+    import errno
+    if isinstance(e, OSError) and e.errno in _OS_HINTS:
+        return f"{e.filename or 'a file'}: {e.strerror or errno.errorcode.get(e.errno, '')}; {_OS_HINTS[e.errno]}"
+    text = ' '.join(l.strip() for l in str(e).strip().splitlines() if l.strip())
+    return text[:600] if text else type(e).__name__
+
+def cli(prog:str):
+    "Decorator for a command line's `main(argv)`: faults become `prog: <one line>` and exit status 2 (`--debug` re-raises)."
+    import functools, sys
+    def deco(f):
+        @functools.wraps(f)
+        def main(argv=None):
+            argv = list(sys.argv[1:] if argv is None else argv)
+            debug = '--debug' in argv or os.environ.get('CXR_DEBUG') == '1'
+            argv = [a for a in argv if a != '--debug']
+            try: return f(argv)
+            except (ValueError, OSError, KeyError, EOFError) as e:
+                if debug: raise
+                print(f'{prog}: {fault_message(e)} (--debug shows the traceback)', file=sys.stderr)
+                return 2
+        return main
+    return deco

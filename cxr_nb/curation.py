@@ -17,8 +17,8 @@ from .integrity import id_problems, int_ids, inside_root, conflicts
 # %% auto #0
 __all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find_table', 'read_table', 'read_mimic_tables',
            'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers', 'as_views',
-           'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table', 'write_manifest',
-           'dataset_table']
+           'check_views', 'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
+           'write_manifest', 'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -168,6 +168,13 @@ def as_views(views):
         raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
     return views
 
+# %% ../nbs/03_curation.ipynb #3f68d6c2
+def check_views(v:pd.Series, views:list, table):
+    "An error, before any work, when no image of the table has one of `views` (a misspelt view gives no manifest)."
+    if len(v) and not v.isin(views).any():
+        found = ', '.join(f'{k} ({n})' for k, n in v.fillna('missing').value_counts().head(8).items())
+        raise ValueError(f"no image of {Path(table).name} has view {'/'.join(views)}; its views are: {found}.")
+
 # %% ../nbs/03_curation.ipynb #e715fb7b
 def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=0):
     """A subject -> split Series: subjects stratified by their rarest positive observation, each split holding its
@@ -280,6 +287,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
     cur.counts.append(dict(step='metadata rows', kept=len(m), excluded=0))
     m, n_meta = _checked_metadata(cur, m, files['metadata']['path'])
     v = m['view'].astype('string')
+    check_views(v, views, files['metadata']['path'])
     m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
                  ('view ' + v.fillna('missing') + ' not selected').astype(object))
     m, n_lab = _join_labels(cur, m, tables['labels'], labels)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from .core import CHEXPERT_LABELS, atomic_write, encode_mask
+from .core import CHEXPERT_LABELS, atomic_write, encode_mask, cli
 from .openi import read_openi
 from .anatomy import random_patient
 from .phantom import random_exposure, render_frontal, render_lateral
@@ -198,7 +198,7 @@ OPENI_ORIGIN = ("Indiana University Chest X-ray Collection (Open-i, National Lib
                 "read from the torchxrayvision package; de-identification tokens XXXX rewritten as MIMIC's ___.")
 
 # %% ../nbs/01_demo_data.ipynb #d08bce71
-def _check_demo_args(studies, size, label_noise, splits):
+def _check_demo_args(studies, size, label_noise, splits, seed=0):
     "A clear error for a parameter of `write_demo` out of range."
     if not isinstance(size, (int, np.integer)) or size < 64:
         raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
@@ -207,6 +207,7 @@ def _check_demo_args(studies, size, label_noise, splits):
         raise ValueError(f"studies must be a positive integer, got {studies!r}.")
     if len(splits) != 3 or min(splits) <= 0 or abs(sum(splits) - 1) > 1e-6:
         raise ValueError(f"splits must be three positive train/validate/test shares summing to 1, got {splits!r}.")
+    if not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
 
 # %% ../nbs/01_demo_data.ipynb #90acf5c2
 def _clear_previous_demo(out:Path):
@@ -304,7 +305,7 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
     out = Path(out)
     if not out.parent.exists():
         raise FileNotFoundError(f"The parent folder of {out} does not exist; create {out.parent} first.")
-    _check_demo_args(studies, size, label_noise, splits)
+    _check_demo_args(studies, size, label_noise, splits, seed)
     out.mkdir(exist_ok=True)
     _clear_previous_demo(out)
     plan = plan_demo(studies, seed, reports, splits)
@@ -346,6 +347,7 @@ def sample_grid(root:Path|str, n:int=12, seed:int=0):
     return fig
 
 # %% ../nbs/01_demo_data.ipynb #ae803000
+@cli('cxr-demo')
 def main(argv=None):
     "cxr-demo: write the demo dataset."
     p = argparse.ArgumentParser(
@@ -358,8 +360,7 @@ def main(argv=None):
     p.add_argument('--jobs', type=int, default=None, help='worker processes (default: all cores)')
     a = p.parse_args(argv)
     t0 = time.time()
-    try: s = write_demo(a.out, a.studies, a.size, a.seed, a.label_noise, jobs=a.jobs)
-    except (ValueError, FileNotFoundError) as e: print(f'cxr-demo: {e}', file=sys.stderr); return 2
+    s = write_demo(a.out, a.studies, a.size, a.seed, a.label_noise, jobs=a.jobs)
     print(
         f"cxr-demo: {s['n_images']} images, {s['n_studies']} studies, {s['n_subjects']} subjects in {a.out}"
         f" ({time.time() - t0:.0f} s)"

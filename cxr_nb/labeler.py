@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CHEXPERT_LABELS, atomic_path
+from .core import CHEXPERT_LABELS, atomic_path, cli
 from .sections import section_report, strip_deid
 
 # %% auto #0
@@ -306,6 +306,7 @@ def label_file(inp:Path|str, column:str='report'):
     return out
 
 # %% ../nbs/02_labeler.ipynb #4a954cf7
+@cli('cxr-label')
 def main(argv=None):
     "cxr-label: label radiology reports with the 14 CheXpert observations."
     p = argparse.ArgumentParser(
@@ -320,8 +321,7 @@ def main(argv=None):
     if Path(a.output).resolve() == Path(a.input).resolve():
         print(f"cxr-label: {a.output} is the input; the labels go to another file (-o), the input is never overwritten",
               file=sys.stderr); return 2
-    try: out = label_file(a.input, a.column)
-    except (ValueError, FileNotFoundError) as e: print(f'cxr-label: {e}', file=sys.stderr); return 2
+    out = label_file(a.input, a.column)
     if out.attrs['renamed']:
         print(f"cxr-label: the input's columns {', '.join(out.attrs['renamed'])} are kept as input_<name> beside the labels")
     try:

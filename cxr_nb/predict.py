@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CHEXPERT_LABELS, atomic_path
+from .core import CHEXPERT_LABELS, atomic_path, cli
 from .metrics import OPERATING_POINTS
 from .gradcam import load_run_model, grad_cam
 
@@ -88,6 +88,7 @@ def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_di
     return pd.DataFrame(rows)
 
 # %% ../nbs/07c_predict.ipynb #2576149a
+@cli('cxr-predict')
 def predict_main(argv=None):
     "cxr-predict: probabilities of the 14 observations (or one) for image files, with the run's validation thresholds."
     import argparse, sys
@@ -102,8 +103,7 @@ def predict_main(argv=None):
     p.add_argument('-o', '--out', help='also write the table as CSV')
     a = p.parse_args(argv)
     ck = Path(a.checkpoint); run, weights = (ck.parent, ck.name) if ck.suffix == '.pt' else (ck, 'best.pt')
-    try: res = predict_images(run, a.images, a.operating_point, a.heatmap, weights)
-    except (FileNotFoundError, ValueError) as e: print(f'cxr-predict: {e}', file=sys.stderr); return 2
+    res = predict_images(run, a.images, a.operating_point, a.heatmap, weights)
     print(res.drop(columns='heatmap').assign(probability=res.probability.round(3), threshold=res.threshold.round(3))
           .to_string(index=False))
     if a.out:

@@ -8,11 +8,13 @@ import argparse, sys, time
 
 from .pipeline import run_pipeline, StepFailed, NotPublishable
 from .verify import run_in_copy, verify
+from .core import cli
 
 # %% auto #0
 __all__ = ['main']
 
 # %% ../nbs/13e_reproduce.ipynb #a3a1cb1c
+@cli('cxr-reproduce')
 def main(argv=None):
     "cxr-reproduce: run the compendium's notebooks for a profile."
     p = argparse.ArgumentParser(prog='cxr-reproduce',

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
+from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file, cli
 from .integrity import inside_root, int_ids
-from .curation import (MANIFEST_COLUMNS, Curation, as_views, build_mimic_manifest, check_labels, find_table,
+from .curation import (MANIFEST_COLUMNS, Curation, as_views, check_views, build_mimic_manifest, check_labels, find_table,
                              patient_split, read_table, write_manifest, _exists)
 
 # %% auto #0
@@ -33,6 +33,7 @@ def _finish(m:pd.DataFrame, cur:Curation, views, split, shares, seed, source, fi
     m = cur.drop(m, m.duplicated('dicom_id', keep='first').to_numpy(), 'deduplicate', 'duplicate image id')
     m = cur.drop(m, ~inside_root(m.path), 'paths', 'the image path leaves the dataset folder')
     v = m['view'].astype('string')
+    check_views(v, views, files[next(iter(files))]['path'] if files else source)
     m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
                  ('view ' + v.fillna('missing') + ' not selected').astype(object))
     if split == 'patient' or m['split'].isna().all():
@@ -181,6 +182,7 @@ def build_openi_manifest(root:Path|str, views=('PA',), labels:str='labeler', sha
 BUILDERS = {'mimic': build_mimic_manifest, 'nih': build_nih_manifest, 'chexpert': build_chexpert_manifest,
             'openi': build_openi_manifest}
 
+@cli('cxr-manifest')
 def main(argv=None):
     "cxr-manifest: build the manifest of a MIMIC-CXR-JPG, NIH ChestX-ray14 or CheXpert folder."
     p = argparse.ArgumentParser(
@@ -200,8 +202,7 @@ def main(argv=None):
     kw = dict(views=a.views, split=a.split, seed=a.seed, check_images=a.check_images, labels=a.labels)
     if a.source == 'openi': kw['labels'] = 'labeler' if a.labels == 'chexpert' else a.labels
     kw = {k: v for k, v in kw.items() if k in inspect.signature(BUILDERS[a.source]).parameters}
-    try: m, ex, sc = BUILDERS[a.source](a.root, **kw)
-    except (ValueError, FileNotFoundError) as e: print(f'cxr-manifest: {e}', file=sys.stderr); return 2
+    m, ex, sc = BUILDERS[a.source](a.root, **kw)
     write_manifest(a.output, m, ex, sc)
     why = ex.reason.value_counts()
     reasons = ': ' + '; '.join(f'{n} {r}' for r, n in why.items()) if len(ex) else ''

@@ -13,7 +13,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args
+from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args, cli
 from .inference import predict
 
 # %% auto #0
@@ -50,6 +50,15 @@ class TrainConfig:
         if self.weight_decay < 0: raise ValueError(f"weight_decay must not be negative, got {self.weight_decay!r}")
         if self.imbalance not in ('pos_weight', 'none'):
             raise ValueError(f"imbalance must be 'pos_weight' or 'none', got {self.imbalance!r}")
+        # checked here, before any image is read, rather than deep inside the first epoch
+        allowed = dict(policy=('u_ones', 'u_zeros', 'u_ignore'), blank=('zero', 'mask'), precision=('auto', 'bf16', 'fp32'))
+        for k, ok in allowed.items():
+            if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, got {getattr(self, k)!r}")
+        if self.size < 32: raise ValueError(f"size must be at least 32 pixels (the CNNs downsample by 32), got {self.size}")
+        if not isinstance(self.seed, int) or self.seed < 0: raise ValueError(f"seed must be a non-negative integer, got {self.seed!r}")
+        from cxr_nb.models import ARCHITECTURES
+        if self.arch not in ARCHITECTURES.index:
+            raise ValueError(f"arch must be one of {', '.join(ARCHITECTURES.index)}, got {self.arch!r}")
         from cxr_nb.core import check_pathology
         check_pathology(self.pathology)
 
@@ -304,6 +313,7 @@ def finish_run(run:Path|str, cfg:TrainConfig, train_ds, val_ds, test_ds, cache, 
     return info, metrics
 
 # %% ../nbs/06_training.ipynb #c43389b4
+@cli('cxr-train')
 def main(argv=None):
     """cxr-train: train one model on a MIMIC-layout folder; `accelerate launch --num_processes N $(which cxr-train)
     ...` runs it data-parallel."""
@@ -319,15 +329,13 @@ def main(argv=None):
     p.add_argument('--manifest-dir',
                    help="03_curation's output folder with manifest.parquet (default: curate from --data)")
     a = p.parse_args(argv)
-    try: cfg = config_from_args(TrainConfig, a)
-    except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
+    cfg = config_from_args(TrainConfig, a)
     state = PartialState(cpu=not torch.cuda.is_available())   # CPU processes launched by torchrun: gloo
     with state.main_process_first():      # the first process builds the cache; the others reuse it
         manifest = load_manifest(a.data, a.manifest_dir, a.views)
         cache = build_cache(manifest, a.data, cfg.size, Path(a.manifest_dir)/'cache' if a.manifest_dir else None,
                             progress=False)
-    try: train_ds, val_ds, test_ds = make_datasets(cfg, manifest, cache)
-    except ValueError as e: print(f'cxr-train: {e}', file=sys.stderr); return 2
+    train_ds, val_ds, test_ds = make_datasets(cfg, manifest, cache)
     history = fit(cfg, train_ds, val_ds, a.out, progress=state.is_main_process)
     if state.is_main_process:
         info, metrics = finish_run(a.out, cfg, train_ds, val_ds, test_ds, cache)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args
+from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args, cli
 from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
@@ -247,6 +247,7 @@ def _vlm_parser():
     return p
 
 # %% ../nbs/10_report_generation.ipynb #76ecd225
+@cli('cxr-vlm')
 def main(argv=None):
     """cxr-vlm: LoRA/QLoRA fine-tuning of a vision-language model in Hugging Face format on a curated manifest, then
     generation over the test split. `accelerate launch --config_file configs/accelerate/ddp.yaml $(which cxr-vlm)
@@ -255,11 +256,9 @@ def main(argv=None):
     from accelerate import PartialState
     from cxr_nb.report_data import report_pairs, ReportDataset
     a = _vlm_parser().parse_args(argv)
-    try:
-        cfg = config_from_args(ReportTrainConfig, a)
-        pairs, dropped = report_pairs(pd.read_parquet(Path(a.manifest_dir)/'manifest.parquet'))
-        model, processor, how = load_vlm(a.model, a.quantize, hub=a.hub, sharded=a.sharded)
-    except (ValueError, FileNotFoundError) as e: print(f'cxr-vlm: {e}', file=sys.stderr); return 2
+    cfg = config_from_args(ReportTrainConfig, a)
+    pairs, dropped = report_pairs(pd.read_parquet(Path(a.manifest_dir)/'manifest.parquet'))
+    model, processor, how = load_vlm(a.model, a.quantize, hub=a.hub, sharded=a.sharded)
     state = PartialState()
     train, test = pairs[pairs.split == 'train'], pairs[pairs.split == 'test']
     out = Path(a.out); t0 = time.time()
