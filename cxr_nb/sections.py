@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_sections.ipynb #6cf4dcb5
 from __future__ import annotations
-import re
+import html, re
 
 # %% auto #0
 __all__ = ['strip_deid', 'section_report']
@@ -31,8 +31,10 @@ def strip_deid(text:str):
 
 # %% ../nbs/02a_sections.ipynb #f25f2291
 def section_report(text:str): # a whole report as MIMIC-CXR or Open-i writes it
-    "{'findings': ..., 'impression': ...} of a report; with no such heading, the last paragraph is the impression."
+    """{'findings': ..., 'impression': ...} of a report; with no such heading, the last paragraph is the impression and
+    the paragraphs before it are the findings. HTML entities (`&nbsp;`, `&amp;`) are decoded first."""
     if not isinstance(text, str): return dict(findings='', impression='')
+    if '&' in text: text = html.unescape(text)
     text = strip_deid(text)
     heads = list(_HEADER.finditer(text))
     out = dict(findings='', impression='')
@@ -46,5 +48,5 @@ def section_report(text:str): # a whole report as MIMIC-CXR or Open-i writes it
         else: out[kind] = (out[kind] + ' ' + body).strip()
     if not out['findings'] and not out['impression']:
         paras = [p.strip() for p in re.split(r'\n\s*\n', text) if p.strip() and not _HEADER.match(p.strip())]
-        if paras: out['impression'] = paras[-1]
+        if paras: out['findings'], out['impression'] = ' '.join(paras[:-1]), paras[-1]
     return {k: ' '.join(v.split()) for k, v in out.items()}
