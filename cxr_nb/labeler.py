@@ -186,6 +186,7 @@ def mention_status(sentence:str, start:int, end:int): # a lower-case sentence an
     if m := NEG_PRE.search(pre): return 0, m.group(0)
     if m := POST_NEG.search(post): return 0, m.group(0).strip()
     if m := UNC_PRE.search(pre): return -1, m.group(0)
+    if m := UNC_PRE.search(sentence[start:end]): return -1, m.group(0)   # inside: "the heart is possibly enlarged"
     if m := POST_OR.search(post): return -1, m.group(0).strip()
     if re.search(r'\b(?:or|versus|vs)\W*$', pre): return -1, 'or'
     return 1, ''
