@@ -13,25 +13,32 @@ import pandas as pd
 from .core import CHEXPERT_LABELS, COMPETITION_LABELS
 
 # %% auto #0
-__all__ = ['CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_table', 'positives', 'clinical_table', 'hallucinations',
-           'hallucination_rates', 'CheXbert', 'evaluate_generated', 'summary_row']
+__all__ = ['NORMALISATION', 'CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_table', 'positives', 'clinical_table',
+           'hallucinations', 'hallucination_rates', 'CheXbert', 'evaluate_generated', 'summary_row']
 
 # %% ../nbs/11_report_evaluation.ipynb #07610ba3
+NORMALISATION = "R2Gen's clean_report_mimic_cxr"
+
+def _repeat(t:str, old:str, new:str, times:int):
+    for _ in range(times): t = t.replace(old, new)
+    return t
+
+# R2Gen's punctuation class: ':-\[' there is a range (':' to '['), so it deletes : ; < = > ? @ [ and keeps hyphens
+_R2GEN_PUNCT = re.compile('[.,?;*!%^&_+():-\\[\\]{}]')
+
 def r2gen_clean(report:str):
-    """R2Gen's `clean_report_mimic_cxr`: one line, repeated underscores, spaces and dots collapsed, list numbers
-    removed, lower case, punctuation stripped, sentences joined by ' . ' and closed by ' .'."""
-    t = str(report or '').replace('\n', ' ')
-    t = re.sub('_{2,}', '_', t); t = re.sub(' {2,}', ' ', t); t = re.sub(r'\.{2,}', '.', t)
-    t = t.replace('1. ', '').replace('. 2. ', '. ').replace('. 3. ', '. ').replace('. 4. ', '. ').replace('. 5. ', '. ')
-    t = t.replace(' 2. ', '. ').replace(' 3. ', '. ').replace(' 4. ', '. ').replace(' 5. ', '. ')
-    sents = t.strip().lower().split('. ')
-    clean = lambda s: re.sub(
-        r'[.,?;*!%^&_+():\-\[\]{}]',
-        '',
-        s.replace('"', '').replace('/', '').replace('\\', '').replace("'", '').strip().lower(),
-    )
-    tokens = [clean(s) for s in sents if clean(s) != '']
-    return ' . '.join(tokens) + ' .' if tokens else ''
+    """R2Gen's `clean_report_mimic_cxr` (zhjohnchan/R2Gen, modules/tokenizers.py), quirks included: underscores,
+    double spaces and dots collapsed by a fixed number of replacements, list numbers removed, lower case, split at
+    '. ', punctuation of its character class deleted (hyphens kept), every sentence kept (an empty one keeps its
+    ' .'), joined by ' . ' and closed by ' .'."""
+    t = _repeat(str(report or '').replace('\n', ' '), '__', '_', 7)
+    t = _repeat(_repeat(t, '  ', ' ', 6), '..', '.', 8)
+    t = t.replace('1. ', '')
+    for n in '2345': t = t.replace(f'. {n}. ', '. ')
+    for n in '2345': t = t.replace(f' {n}. ', '. ')
+    clean = lambda s: _R2GEN_PUNCT.sub('', s.replace('"', '').replace('/', '').replace('\\', '').replace("'", '')
+                                       .strip().lower())
+    return ' . '.join(clean(s) for s in t.strip().lower().split('. ')) + ' .'
 
 # %% ../nbs/11_report_evaluation.ipynb #00952fe7
 _SCORERS = {}
@@ -246,7 +253,8 @@ def evaluate_generated(gen:pd.DataFrame, # a generated.csv: study_id, subject_id
 def summary_row(name:str, res:dict):
     """One row of the comparison table: every language metric with its CI, micro/macro F1 over 14 and 5 (both
     uncertain policies), hallucination rates."""
-    row = dict(system=name, reports=res['n'], empty=res['empty'], without_sections=res['no_sections'])
+    row = dict(system=name, reports=res['n'], empty=res['empty'], without_sections=res['no_sections'],
+               normalisation=NORMALISATION)
     for r in res['language'].itertuples():
         row.update({r.metric: r.value, f'{r.metric}_low': r.ci_low, f'{r.metric}_high': r.ci_high})
     c = res['clinical']
