@@ -15,8 +15,9 @@ from .sections import section_report, strip_deid
 
 # %% auto #0
 __all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG',
-           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'POST_OR', 'POST_NEG', 'mention_status', 'sentences', 'find_mentions',
-           'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder', 'label_file', 'main']
+           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'mention_status', 'sentences',
+           'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder', 'label_file',
+           'main']
 
 # %% ../nbs/02_labeler.ipynb #ae6cdc77
 # Phrases that mention each observation (lower-case regular expressions). Whether a mention is positive,
@@ -148,26 +149,30 @@ DOUBLE_NEG = re.compile(r'\b(?:can ?not|could not|does not|not) (?:be )?(?:exclu
                         r'|\bno (?:definite |convincing |clear )?(?:way to )?exclud')
 
 NEG_PRE = re.compile(r'\b(?:no|not|without|free of|negative for|absence of|absent|resolution of|resolved|clear of|nor|neither|'
-                     r'removal of|removed|rather than|lack of|ruled out for)\b')
+                     r'removal of|removed|rather than|lack of|ruled out for|cleared|clearing of|exclude[sd]?)\b')
 
-UNC_PRE = re.compile(r'\b(?:possible|possibly|probable|probably|likely|may|might|could|question of|questionable|questioned|'
+UNC_PRE = re.compile(r'\b(?:possible|possibly|probable|probably|likely|may|might|could|question(?: of)?|questionable|questioned|'
                      r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|'
                      r'indeterminate|presum\w*|worrisome|differential|rule out|r/o|evaluate for|assess for|'
                      r'evaluation (?:of|for)|versus|vs|cannot exclude|uncertain|not certain|apparent|atypical|early|'
-                     r'developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w* for)\b')
+                     r'developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w*(?: clinically)? for|'
+                     r'clinical correlation for)\b')
 
 # a disclaimer, not a finding
 POST_UNC = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|is not|are not) )?(?:not (?:entirely |completely )?(?:excluded|ruled out)|'
                       r'can ?not be (?:excluded|ruled out)|could not be (?:excluded|ruled out)|'
                       r'not well (?:seen|visualized|evaluated|assessed)|'
-                      r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|may be present|'
+                      r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|(?:may|could|might) be present|'
+                      r'(?:is|are) not (?:clearly|definitely|well) (?:seen|visualized|identified|demonstrated)|'
                       r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident))')
+
+NO_NEW = re.compile(r'\bno new\b')
 
 POST_OR = re.compile(r'^\W{0,3}(?:versus|vs\b|or\b)')   # "atelectasis or pneumonia": both uncertain unless negated
 
 POST_NEG = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|has|have|was|were) )?(?:no longer|not) '
                       r'(?:seen|present|identified|visualized|appreciated|evident|demonstrated|visible|noted|detected)\b'
-                      r'|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b'
+                      r'|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b|^[^.;]{0,10}?\bwith interval resolution\b'
                       r'|^[^.;]{0,25}?\b(?:appears?|is|are|remains?) '
                       r'(?:within (?:the )?(?:limits of normal|normal limits)|normal\b|unremarkable)')
 
@@ -183,6 +188,7 @@ def mention_status(sentence:str, start:int, end:int): # a lower-case sentence an
     if nxt: post = post[:nxt.start()]
     if m := POST_UNC.search(post): return -1, m.group(0).strip()
     if m := DOUBLE_NEG.search(pre): return -1, m.group(0)
+    if m := NO_NEW.search(pre): return -1, m.group(0)    # "no new X": X may persist, as CheXpert's rules read it
     if m := NEG_PRE.search(pre): return 0, m.group(0)
     if m := POST_NEG.search(post): return 0, m.group(0).strip()
     if m := UNC_PRE.search(pre): return -1, m.group(0)
