@@ -15,9 +15,9 @@ from .sections import section_report, strip_deid
 
 # %% auto #0
 __all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG',
-           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'mention_status', 'sentences',
-           'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder', 'label_file',
-           'main']
+           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'OTHER_FINDINGS', 'mention_status',
+           'sentences', 'find_mentions', 'aggregate', 'other_finding_stated', 'label_report', 'label_reports',
+           'explain', 'read_report_folder', 'label_file', 'main']
 
 # %% ../nbs/02_labeler.ipynb #ae6cdc77
 # Phrases that mention each observation (lower-case regular expressions). Whether a mention is positive,
@@ -239,6 +239,22 @@ def aggregate(values:dict): # observation -> list of mention values (impression 
         )
     return lab
 
+# %% ../nbs/02_labeler.ipynb #8114c039
+OTHER_FINDINGS = re.compile(
+    r'\b(?:emphysema|blunt|densit|elevation|eventration|scoliosis|degenera|calcifi|hyperinflat|hyperexpan|bronchospasm'
+    r'|asthma|hernia|copd|interstitial markings|plaque|osteophyt|aortic disease|bronchiolitis|airways? disease'
+    r'|thickening|cephali[sz]ation|aspiration|bullae|contusion|atherosclero|osteopenia|metasta|granuloma'
+    r'|pneumomediastinum|pneumoperitoneum|osteodystrophy|cuffing|irregular lucency|inflam|fissure|hypertension'
+    r'|prominen|kyphosis|defib|bullet|reticula|thoracentesis|bronchitis|volume loss|deformity|hemorrhage|hematoma'
+    r'|radiopaque|aerophagia|arthropathy|tracheostomy)\w*')
+
+def other_finding_stated(body:str):
+    "The first other finding stated (not negated) in `body`, or ''; any one of them means No Finding is not 1."
+    for s in sentences(body):
+        for m in OTHER_FINDINGS.finditer(s):
+            if mention_status(s, m.start(), m.end())[0] != 0: return m.group(0)
+    return ''
+
 # %% ../nbs/02_labeler.ipynb #1cec9456
 def label_report(text:str): # one report: whole text (sectioned here) or a single section
     "The 14 labels of one report, as a dict in `CHEXPERT_LABELS` order; empty or non-text reports are all blank."
@@ -251,6 +267,7 @@ def label_report(text:str): # one report: whole text (sectioned here) or a singl
     for obs, _, val, _, _ in find_mentions(body): values.setdefault(obs, []).append(val)
     lab = aggregate(values)
     if not values: lab['No Finding'] = 1.0     # text without any mention: a normal report
+    if lab['No Finding'] == 1.0 and other_finding_stated(body): lab['No Finding'] = np.nan   # CheXpert's rule
     return lab
 
 # %% ../nbs/02_labeler.ipynb #9dcc10b8

@@ -42,12 +42,12 @@ def naive_label(text:str):
 
 # %% ../nbs/02b_labeler_validation.ipynb #75c2d60b
 def mesh_reference(openi:pd.DataFrame): # `cxr_nb.openi.read_openi()` output
-    "0/1 reference labels from the MeSH tags (No Finding by CheXpert's rule)."
+    """0/1 reference labels from the MeSH tags; No Finding where the indexers' only tag is `normal` (CheXpert's No
+    Finding means no finding at all, so a report tagged only with, say, a calcified granuloma or emphysema is not one)."""
     from cxr_nb.openi import mesh_observations
     ref = pd.DataFrame([{o: 1 for o, *_ in mesh_observations(m)} for m in openi.mesh], index=openi.index)
     ref = ref.reindex(columns=list(CHEXPERT_LABELS)).fillna(0).astype(int)
-    ref['No Finding'] = (ref[[o for o in CHEXPERT_LABELS
-                              if o not in ('No Finding', 'Support Devices')]].sum(axis=1) == 0).astype(int)
+    ref['No Finding'] = openi.mesh.apply(lambda m: [str(t).strip().lower() for t in m] == ['normal']).astype(int)
     return ref
 
 # %% ../nbs/02b_labeler_validation.ipynb #265370c1
