@@ -14,10 +14,10 @@ from .core import CHEXPERT_LABELS, atomic_path, cli
 from .sections import section_report, strip_deid
 
 # %% auto #0
-__all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG',
-           'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'OTHER_FINDINGS', 'mention_status',
-           'sentences', 'find_mentions', 'aggregate', 'other_finding_stated', 'label_report', 'label_reports',
-           'explain', 'read_report_folder', 'label_file', 'main']
+__all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'OTHER_FINDINGS', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL',
+           'DOUBLE_NEG', 'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'mention_status',
+           'sentences', 'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder',
+           'label_file', 'main']
 
 # %% ../nbs/02_labeler.ipynb #ae6cdc77
 # Phrases that mention each observation (lower-case regular expressions). Whether a mention is positive,
@@ -66,6 +66,17 @@ PHRASES = {
 # %% ../nbs/02_labeler.ipynb #ecc373fc
 # "heart failure"/CHF: uncertain Cardiomegaly (never positive), as CheXpert's labeler does
 UNCERTAIN_PHRASES = {'Cardiomegaly': [r'heart failure', r'\bchf\b']}
+
+# %% ../nbs/02_labeler.ipynb #d2814b98
+OTHER_FINDINGS = {'No Finding': [
+    r'emphysema\w*', r'blunt\w*', r'densit\w*', r'elevation', r'eventration', r'scoliosis', r'degenera\w*', r'calcifi\w*',
+    r'hyperinflat\w*', r'hyperexpan\w*', r'bronchospasm', r'asthma', r'hernia\w*', r'copd', r'interstitial markings',
+    r'plaques?', r'osteophyt\w*', r'aortic disease', r'bronchiolitis', r'airways? disease', r'thickening',
+    r'cephali[sz]ation', r'aspiration', r'bullae', r'contusion\w*', r'atherosclero\w*', r'osteopenia', r'metasta\w*',
+    r'granuloma\w*', r'pneumomediastinum', r'pneumoperitoneum', r'osteodystrophy', r'cuffing', r'irregular lucency',
+    r'inflam\w*', r'fissure', r'hypertension', r'prominen\w*', r'kyphosis', r'defib\w*', r'bullets?', r'reticula\w*',
+    r'thoracentesis', r'bronchitis', r'volume loss', r'deformit\w*', r'hemorrhage', r'hematoma', r'radiopaque',
+    r'aerophagia', r'arthropathy', r'tracheostomy']}
 
 # %% ../nbs/02_labeler.ipynb #d88b7418
 # Statements of normality that are negative labels in themselves ("heart size is normal")
@@ -125,7 +136,7 @@ def _mention_regex():
     """One regex for every phrase, grouped by first character: at each word start Python's regex engine then tries
     only the phrases that can begin there (4-5x faster than one flat alternation)."""
     groups, by_char = {}, {}
-    for kind, table in (('mention', PHRASES), ('uncertain', UNCERTAIN_PHRASES)):
+    for kind, table in (('mention', PHRASES), ('uncertain', UNCERTAIN_PHRASES), ('other', OTHER_FINDINGS)):
         for obs, pats in table.items():
             for p in pats:
                 for c, rest in _expand(p):
@@ -231,29 +242,10 @@ def aggregate(values:dict): # observation -> list of mention values (impression 
     for o in CHEXPERT_LABELS:
         v = values.get(o, [])
         lab[o] = 1.0 if 1 in v else -1.0 if -1 in v else 0.0 if 0 in v else np.nan
-    if values:
-        lab['No Finding'] = (
-            np.nan
-            if any(lab[o] in (1.0, -1.0) for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices'))
-            else 1.0
-        )
+    if values:   # No Finding's own mentions are the other findings (OTHER_FINDINGS): stated, they block it too
+        found = any(lab[o] in (1.0, -1.0) for o in CHEXPERT_LABELS if o not in ('No Finding', 'Support Devices'))
+        lab['No Finding'] = np.nan if found or any(v in (1, -1) for v in values.get('No Finding', [])) else 1.0
     return lab
-
-# %% ../nbs/02_labeler.ipynb #8114c039
-OTHER_FINDINGS = re.compile(
-    r'\b(?:emphysema|blunt|densit|elevation|eventration|scoliosis|degenera|calcifi|hyperinflat|hyperexpan|bronchospasm'
-    r'|asthma|hernia|copd|interstitial markings|plaque|osteophyt|aortic disease|bronchiolitis|airways? disease'
-    r'|thickening|cephali[sz]ation|aspiration|bullae|contusion|atherosclero|osteopenia|metasta|granuloma'
-    r'|pneumomediastinum|pneumoperitoneum|osteodystrophy|cuffing|irregular lucency|inflam|fissure|hypertension'
-    r'|prominen|kyphosis|defib|bullet|reticula|thoracentesis|bronchitis|volume loss|deformity|hemorrhage|hematoma'
-    r'|radiopaque|aerophagia|arthropathy|tracheostomy)\w*')
-
-def other_finding_stated(body:str):
-    "The first other finding stated (not negated) in `body`, or ''; any one of them means No Finding is not 1."
-    for s in sentences(body):
-        for m in OTHER_FINDINGS.finditer(s):
-            if mention_status(s, m.start(), m.end())[0] != 0: return m.group(0)
-    return ''
 
 # %% ../nbs/02_labeler.ipynb #1cec9456
 def label_report(text:str): # one report: whole text (sectioned here) or a single section
@@ -267,7 +259,6 @@ def label_report(text:str): # one report: whole text (sectioned here) or a singl
     for obs, _, val, _, _ in find_mentions(body): values.setdefault(obs, []).append(val)
     lab = aggregate(values)
     if not values: lab['No Finding'] = 1.0     # text without any mention: a normal report
-    if lab['No Finding'] == 1.0 and other_finding_stated(body): lab['No Finding'] = np.nan   # CheXpert's rule
     return lab
 
 # %% ../nbs/02_labeler.ipynb #9dcc10b8
