@@ -15,10 +15,10 @@ from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
 from .integrity import id_problems, int_ids, inside_root, conflicts
 
 # %% auto #0
-__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find_table', 'read_table', 'read_mimic_tables',
-           'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers', 'as_views',
-           'check_views', 'patient_split', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
-           'write_manifest', 'dataset_table']
+__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'VIEW_POSITIONS', 'LABEL_POLICIES', 'find_table', 'read_table',
+           'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers',
+           'as_views', 'check_views', 'patient_split', 'build_mimic_manifest', 'make_target', 'case_control',
+           'cohort_table', 'check_curation_args', 'write_manifest', 'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -169,6 +169,10 @@ def as_views(views):
     return views
 
 # %% ../nbs/03_curation.ipynb #3f68d6c2
+# MIMIC-CXR-JPG's ViewPosition values (with CheXpert's RL): a view outside them is a typo, not a view no image has
+VIEW_POSITIONS = ('PA', 'AP', 'LATERAL', 'LL', 'RL', 'AP AXIAL', 'PA LLD', 'AP LLD', 'AP RLD', 'PA RLD', 'LAO', 'RAO',
+                  'LPO', 'SWIMMERS', 'XTABLE LATERAL')
+
 def check_views(v:pd.Series, views:list, table):
     "An error, before any work, when no image of the table has one of `views` (a misspelt view gives no manifest)."
     if len(v) and not v.isin(views).any():
@@ -371,6 +375,23 @@ def cohort_table(manifest:pd.DataFrame, pathologies=CHEXPERT_LABELS[1:], **kwarg
     t = t[[f'{a}_{s}' for s in SPLITS for a in ('cases', 'controls')]]
     t['images'] = t.sum(axis=1)
     return t.loc[list(pathologies)].reset_index()
+
+# %% ../nbs/03_curation.ipynb #c4a1b2d1
+def check_curation_args(views=('PA',), labels:str='chexpert', split:str='official', label_policy:str='u_ignore',
+                        controls:str='negative', control_ratio:float|None=None, per_study:str='all'):
+    "A one-line error for a choice of this notebook that no code path has (the runner calls it before any step)."
+    from difflib import get_close_matches
+    def one_of(name, v, ok):
+        if v in ok: return
+        close = get_close_matches(str(v), list(ok), 1)
+        hint = f"; did you mean {close[0]!r}?" if close else '.'
+        raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}{hint}")
+    for v in as_views(views): one_of('views', v, VIEW_POSITIONS)
+    one_of('labels', labels, ('chexpert', 'negbio')); one_of('split', split, ('official', 'patient'))
+    one_of('label_policy', label_policy, tuple(LABEL_POLICIES)); one_of('controls', controls, ('negative', 'no_finding'))
+    one_of('per_study', per_study, ('all', 'one'))
+    if control_ratio is not None and not control_ratio > 0:
+        raise ValueError(f"control_ratio must be positive or None (every eligible control); got {control_ratio!r}")
 
 # %% ../nbs/03_curation.ipynb #e8e39efc
 def write_manifest(out:Path|str, manifest:pd.DataFrame, exclusions:pd.DataFrame, sidecar:dict):

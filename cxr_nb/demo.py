@@ -20,7 +20,7 @@ from .demo_reports import findings_from_mesh, study_labels, add_label_noise, tem
 
 # %% auto #0
 __all__ = ['VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN', 'plan_demo',
-           'study_folder', 'write_dicom', 'write_demo', 'sample_grid', 'main']
+           'study_folder', 'write_dicom', 'check_demo_args', 'write_demo', 'sample_grid', 'main']
 
 # %% ../nbs/01_demo_data.ipynb #97057980
 VIEW_PLANS = [(('PA', 'LATERAL'), 0.62), (('PA',), 0.12), (('AP',), 0.16), (('AP', 'LL'), 0.05),
@@ -198,7 +198,7 @@ OPENI_ORIGIN = ("Indiana University Chest X-ray Collection (Open-i, National Lib
                 "read from the torchxrayvision package; de-identification tokens XXXX rewritten as MIMIC's ___.")
 
 # %% ../nbs/01_demo_data.ipynb #d08bce71
-def _check_demo_args(studies, size, label_noise, splits, seed=0):
+def check_demo_args(studies, size, label_noise, splits, seed=0):
     "A clear error for a parameter of `write_demo` out of range."
     if not isinstance(size, (int, np.integer)) or size < 64:
         raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
@@ -305,7 +305,7 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
     out = Path(out)
     if not out.parent.exists():
         raise FileNotFoundError(f"The parent folder of {out} does not exist; create {out.parent} first.")
-    _check_demo_args(studies, size, label_noise, splits, seed)
+    check_demo_args(studies, size, label_noise, splits, seed)
     out.mkdir(exist_ok=True)
     _clear_previous_demo(out)
     plan = plan_demo(studies, seed, reports, splits)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13a_profiles.ipynb #ec37cad0
 from __future__ import annotations
-import ast, difflib, importlib, itertools, re
+import ast, difflib, importlib, inspect, itertools, re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
@@ -176,11 +176,10 @@ SOURCES = ('demo', 'mimic', 'nih', 'chexpert', 'openi')
 
 def _one_of(x, choices, what):
     if x in choices: return None
-    close = difflib.get_close_matches(str(x), list(map(str, choices)), 1)
-    return (
-        f"{x!r} is not {what}{'; did you mean ' + repr(close[0]) + '?' if close else ''} Allowed:"
-        f" {', '.join(map(str, choices))}."
-    )
+    names = {str(c).lower(): c for c in choices}     # 'Lateral' is close to 'LATERAL'
+    close = difflib.get_close_matches(str(x).lower(), list(names), 1)
+    hint = f"; did you mean {names[close[0]]!r}?" if close else '.'
+    return f"{x!r} is not {what}{hint} Allowed: {', '.join(map(str, choices))}."
 
 # %% ../nbs/13a_profiles.ipynb #05b0ef95
 def shared_rule(name:str, v): # a parameter name every notebook means the same by, and its value
@@ -195,6 +194,11 @@ def shared_rule(name:str, v): # a parameter name every notebook means the same b
         for x in items:
             if why := _one_of(x, list(ARCHITECTURES.index), 'an architecture of cxr_nb.models'): return why
     if name == 'source': return _one_of(v, SOURCES, 'a data source')
+    if name == 'views':
+        from cxr_nb.curation import VIEW_POSITIONS
+        if not items: return "an empty list selects no image; name at least one view, such as ['PA']."
+        for x in items:
+            if why := _one_of(x, VIEW_POSITIONS, "one of MIMIC-CXR's ViewPosition values"): return why
     return None
 
 # %% ../nbs/13a_profiles.ipynb #9345fb1d
@@ -206,12 +210,18 @@ def contract_problem(contract:dict, # a notebook's contract
         if not isinstance(v, (int, float)) or isinstance(v, bool): continue
         if k in (rules.get('positive') or ()) and not v > 0: return f"parameter {k}: {v!r} must be positive."
         if k in (rules.get('non_negative') or ()) and v < 0: return f"parameter {k}: {v!r} must not be negative."
-    if not contract.get('config'): return None
-    mod, _, name = contract['config'].rpartition('.')
-    cls = getattr(importlib.import_module(mod), name)
-    names = {f.name for f in fields(cls)} if is_dataclass(cls) else set()
-    try: cls(**{k: v for k, v in params.items() if k in names and v is not None})
-    except (ValueError, TypeError) as e: return f"{contract['config']}: {e}"
+    for k in (rules.get('fraction') or ()):
+        if isinstance(params.get(k), (int, float)) and not 0 <= params[k] <= 1:
+            return f"parameter {k}: {params[k]!r} must be a share between 0 and 1."
+    for k in (rules.get('non_empty') or ()):
+        if k in params and not params[k]: return f"parameter {k}: {params[k]!r} is empty; name at least one."
+    configs = contract.get('config') or []
+    for where in [configs] if isinstance(configs, str) else configs:
+        mod, _, name = where.rpartition('.')
+        obj = getattr(importlib.import_module(mod), name)
+        names = {f.name for f in fields(obj)} if is_dataclass(obj) else set(inspect.signature(obj).parameters)
+        try: obj(**{k: v for k, v in params.items() if k in names and v is not None})
+        except (ValueError, TypeError) as e: return f"{where}: {e}"
     return None
 
 # %% ../nbs/13a_profiles.ipynb #ee102007
@@ -237,7 +247,8 @@ def check_parameters(step:Step, # a step from `expand_steps`
     for k, v in params.items():
         if why := shared_rule(k, v): raise ValueError(f"Step {step.name}: parameter {k}: {why}")
     contracts = load_contracts(step.notebook.parent.parent) if contracts is None else contracts
-    if why := contract_problem(contracts.get(step.notebook.stem) or {}, params):
+    values = {**{k: d for k, (_, d) in declared.items()}, **params}    # what the notebook will run with
+    if why := contract_problem(contracts.get(step.notebook.stem) or {}, values):
         raise ValueError(f"Step {step.name}: {why}")
     step.parameters = params
     return step

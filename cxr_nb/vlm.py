@@ -16,8 +16,9 @@ from .core import runtime, seed_everything, atomic_path, atomic_write, config_ar
 from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
-__all__ = ['SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'load_vlm', 'ReportTrainConfig', 'add_lora', 'planned_steps',
-           'finetune', 'generate_reports', 'main', 'image_reliance', 'report_logprob', 'finding_probe']
+__all__ = ['SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'load_vlm', 'ReportTrainConfig', 'check_generation_args',
+           'add_lora', 'planned_steps', 'finetune', 'generate_reports', 'main', 'image_reliance', 'report_logprob',
+           'finding_probe']
 
 # %% ../nbs/10_report_generation.ipynb #2f53404b
 # kept in bf16, as QLoRA recipes for Mllama do
@@ -103,6 +104,14 @@ class ReportTrainConfig:
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1:
                 raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
+
+# %% ../nbs/10_report_generation.ipynb #5b9e0c11
+def check_generation_args(quantize:str='nf4', prompt:str='radiographer', vision_pool:str='max'):
+    "A one-line error for a choice of the report step that no code path has (the runner calls it before any step)."
+    from cxr_nb.report_data import PROMPTS
+    for name, v, ok in (('quantize', quantize, ('nf4', 'none')), ('prompt', prompt, tuple(PROMPTS)),
+                        ('vision_pool', vision_pool, ('max', 'mean'))):
+        if v not in ok: raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}")
 
 # %% ../nbs/10_report_generation.ipynb #d4e3fd73
 def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
