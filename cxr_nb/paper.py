@@ -12,8 +12,8 @@ from .provenance import read_provenance, git_state, package_versions, hardware, 
 from .profiles import CREDENTIALED
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'section_status',
-           'paper_context', 'step_parameters', 'paper_text', 'build_paper']
+__all__ = ['SECTIONS', 'SECTION_TEXT', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table',
+           'section_status', 'paper_context', 'step_parameters', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -36,6 +36,12 @@ SECTIONS = [
     dict(key='explain', title='Grad-CAM against the drawn findings (pointing game; chance is the finding\'s share of the image)',
          files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
          figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of ResNet-18 (the case/control models when trained, else the multi-label one): peaks inside (top) and outside (bottom) the drawn finding.')]),
+    dict(key='controls', title='Controls: does the pipeline learn from the drawn findings, and from nothing else?',
+         files=['tables/controls.csv'], notebook='11a_controls', optional=True,
+         keep={'control': 'control', 'model': 'model', 'roc_auc': 'ROC-AUC', 'roc_auc_low': 'CI low',
+               'roc_auc_high': 'CI high', 'pointing_game': 'pointing game', 'pointing_game_low': 'CI low',
+               'pointing_game_high': 'CI high', 'clinical_f1': 'clinical F1', 'clinical_f1_low': 'CI low',
+               'clinical_f1_high': 'CI high'}),
     dict(key='reports', title='Report generation: language overlap (findings), labeler-based clinical F1 over 14 and 5 observations (uncertain as negative), share of reports hallucinating or omitting a finding',
          files=['tables/report_generation.csv'], notebook='11_report_evaluation',
          keep={'system': 'system', 'reports': 'reports', 'bleu_1': 'BLEU-1', 'bleu_4': 'BLEU-4', 'rouge_l': 'ROUGE-L', 'cider': 'CIDEr',
@@ -85,6 +91,31 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
     )
     return [list(map(str, t.columns))] + [[fmt(x) for x in r] for r in t.itertuples(index=False)]
 
+# %% ../nbs/12_results.ipynb #c0a1e102
+def _controls_text(reports:Path):
+    "The sentence under the controls table: what the positive and negative controls show, from their intervals."
+    import pandas as pd
+    t = pd.read_csv(reports/'tables'/'controls.csv')
+    cnn = t.dropna(subset=['roc_auc']).set_index('control')
+    if not {'positive', 'negative: permuted training labels'} <= set(cnn.index): return None
+    pos = cnn.loc[['positive']].iloc[0]; neg = cnn.loc['negative: permuted training labels']
+    path = cnn.loc[[c for c in cnn.index if c.startswith('negative: test')]]
+    f = reports/'tables'/'controls_scored.json'
+    scored = json.loads(f.read_text()) if f.exists() else {}
+    over = f"the {len(scored['labels'])} observations with at least {scored['min_positives']} test positives" if scored else 'the scored observations'
+    pg = f" and Grad-CAM's pointing game {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
+    s = (f"The positive control ({pos.model}) reaches a macro ROC-AUC of {_ci(pos, 'roc_auc')} over {over}{pg}; "
+         f"trained on permuted labels, the same run gives {_ci(neg, 'roc_auc')}")
+    if len(path): s += f", and its test images scored against other patients' labels give {_ci(path.iloc[0], 'roc_auc')}"
+    learns, blind = pos.roc_auc_low > neg.roc_auc_high, neg.roc_auc_low <= 0.5 <= neg.roc_auc_high
+    s += (": the pipeline learns from the images' findings and from nothing else." if learns and blind else
+          ": the positive control's interval overlaps the negative control's, so this run cannot tell a working pipeline "
+          "from a broken one." if not learns else ": the negative control's interval excludes 0.5, which points to a leak "
+          "between labels and images that must be found.")
+    return s + " (Phantoms: a check of the pipeline, never a clinical result.)"
+
+SECTION_TEXT = {'controls': _controls_text}
+
 # %% ../nbs/12_results.ipynb #4ebfc3bb
 def section_status(reports:Path, root:Path|None=None, # the reports folder of a profile, and the repository root
                    publishable:bool=False): # leave out the figures that show patient images (`shows_patients`)
@@ -94,6 +125,7 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
     out = []
     for s in SECTIONS:
         missing = [f for f in s['files'] if not (reports/f).exists()]
+        if missing and s.get('optional'): continue      # a section that only some profiles produce (the demo's controls)
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()),
                                 keep=s.get('keep')) for f in s['files']] if not missing else []
         withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
@@ -102,8 +134,9 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
         figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c,
                         width=figure_width(reports/f))
                    for f, c in figs if f not in withheld]
-        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures')},
-                        present=not missing, missing=missing,
+        text = SECTION_TEXT[s['key']](reports) if s['key'] in SECTION_TEXT and not missing else None
+        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures', 'optional')},
+                        present=not missing, missing=missing, text=text,
                         tables=tables, figures=figures, withheld=withheld))
     return out
 

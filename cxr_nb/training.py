@@ -13,12 +13,13 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args, cli
+from .core import (CHEXPERT_LABELS, runtime, seed_everything, atomic_path, atomic_write, config_arguments,
+                         config_from_args, cli)
 from .inference import predict
 
 # %% auto #0
 __all__ = ['TrainConfig', 'masked_bce', 'dataset_id', 'save_checkpoint', 'pos_weights', 'fit', 'evaluate_loss', 'run_folder',
-           'load_manifest', 'make_datasets', 'finish_run', 'main']
+           'load_manifest', 'permute_patient_labels', 'make_datasets', 'finish_run', 'main']
 
 # %% ../nbs/06_training.ipynb #a51c7af8
 @dataclass
@@ -42,6 +43,9 @@ class TrainConfig:
     weights: str|None = 'imagenet'
     precision: str = 'auto'
     seed: int = 0
+    # 'true', or 'permuted': training labels moved between training patients (the negative control; see
+    # `permute_patient_labels`)
+    labels: str = 'true'
     def __post_init__(self):
         for k in ('epochs', 'batch_size', 'accumulate', 'size'):
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1:
@@ -51,7 +55,8 @@ class TrainConfig:
         if self.imbalance not in ('pos_weight', 'none'):
             raise ValueError(f"imbalance must be 'pos_weight' or 'none', got {self.imbalance!r}")
         # checked here, before any image is read, rather than deep inside the first epoch
-        allowed = dict(policy=('u_ones', 'u_zeros', 'u_ignore'), blank=('zero', 'mask'), precision=('auto', 'bf16', 'fp32'))
+        allowed = dict(policy=('u_ones', 'u_zeros', 'u_ignore'), blank=('zero', 'mask'), precision=('auto', 'bf16', 'fp32'),
+                       labels=('true', 'permuted'))
         for k, ok in allowed.items():
             if getattr(self, k) not in ok: raise ValueError(f"{k} must be one of {', '.join(ok)}, got {getattr(self, k)!r}")
         if self.size < 32: raise ValueError(f"size must be at least 32 pixels (the CNNs downsample by 32), got {self.size}")
@@ -242,10 +247,10 @@ def evaluate_loss(model, dl, acc, rt, pos_weight=None):
     return total/max(n, 1), float(np.mean(aucs)) if aucs else math.nan
 
 # %% ../nbs/06_training.ipynb #ed17b1a7
-def run_folder(runs_dir:Path|str, arch:str, pathology:str='all'):
+def run_folder(runs_dir:Path|str, arch:str, pathology:str='all', labels:str='true'):
     """The folder a run is written to: `<runs_dir>/<arch>-<pathology>` with spaces as underscores
-    (`resnet18-Pleural_Effusion`)."""
-    return Path(runs_dir)/f"{arch}-{pathology.replace(' ', '_')}"
+    (`resnet18-Pleural_Effusion`), and `-permuted` after it for the negative control."""
+    return Path(runs_dir)/f"{arch}-{pathology.replace(' ', '_')}{'-permuted' if labels == 'permuted' else ''}"
 
 # %% ../nbs/06_training.ipynb #9ecf86c7
 def load_manifest(root:Path|str|None, # the data folder (MIMIC-CXR-JPG layout)
@@ -263,6 +268,31 @@ def load_manifest(root:Path|str|None, # the data folder (MIMIC-CXR-JPG layout)
         return pd.read_parquet(f)
     return build_mimic_manifest(root, views=as_views(views), reports=False)[0]
 
+# %% ../nbs/06_training.ipynb #a7c3e002
+def permute_patient_labels(frame:pd.DataFrame, # rows of one split, with subject_id and label columns
+                           columns:list, # the label columns that move
+                           seed:int=0):
+    "A copy of `frame` whose label columns each patient takes from one other patient (a seeded derangement)."
+    rng = np.random.default_rng(seed)
+    frame = frame.sort_values(['subject_id', 'study_id', 'dicom_id']).copy()
+    rows = {k: np.asarray(ix) for k, ix in frame.groupby('subject_id', sort=True).indices.items()}
+    if len(rows) < 2: raise ValueError(f"permuting labels needs at least two patients; the split has {len(rows)}.")
+    by_count = {}
+    for k, ix in rows.items(): by_count.setdefault(len(ix), []).append(k)
+    cycles, lone = [], []
+    for n in sorted(by_count):
+        ks = list(rng.permutation(by_count[n]))
+        (cycles.append(ks) if len(ks) > 1 else lone.extend(ks))
+    if len(lone) == 1: cycles[-1].append(lone[0])      # one patient with a unique image count joins the largest cycle
+    elif lone: cycles.append(list(rng.permutation(lone)))
+    vals = frame[columns].to_numpy(copy=True); out = vals.copy(); donor = {}
+    for ks in cycles:
+        for a, b in zip(ks, ks[1:] + ks[:1]):           # patient a takes the labels of patient b
+            ia, ib = rows[a], rows[b]; out[ia] = vals[ib[np.arange(len(ia)) % len(ib)]]; donor[a] = b
+    frame[columns] = out
+    frame.attrs['donor'] = donor
+    return frame
+
 # %% ../nbs/06_training.ipynb #e00e4e9f
 def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
     """Train (augmented), validation and test datasets: the whole manifest for 'all', the case/control cohort for one
@@ -270,6 +300,10 @@ def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
     from cxr_nb.curation import case_control
     from cxr_nb.images import CXRDataset
     frame = manifest if cfg.pathology == 'all' else case_control(manifest, cfg.pathology)
+    if cfg.labels == 'permuted':     # the negative control: training labels from other training patients
+        cols = [c for c in [*CHEXPERT_LABELS, 'target'] if c in frame]
+        frame = pd.concat([permute_patient_labels(frame[frame.split == 'train'], cols, cfg.seed),
+                           frame[frame.split != 'train']])
     mk = lambda split, train: CXRDataset(cache, frame[frame.split == split], cfg.pathology, cfg.policy, cfg.blank,
                                          train=train,
                                          rotate=cfg.rotate, flip=cfg.flip, seed=cfg.seed)

@@ -51,7 +51,8 @@ def set_profile(project:Path, name:str, change):
 def trained_runs(archs=('resnet18',), # architectures
                  pathologies=('all',), # 'all' (multi-label) and/or observations (case/control)
                  studies:int=100, image_px:int=96, # the generated demo: studies, image height
-                 size:int=64, epochs:int=2, n_boot:int=50, seed:int=0):
+                 size:int=64, epochs:int=2, n_boot:int=50, seed:int=0,
+                 labels=('true',)): # 'true' and/or 'permuted' (the negative control, <arch>-<pathology>-permuted)
     """A small demo dataset and runs trained on it with `cxr_nb.training`, as 06_training writes them:
     (data folder, runs folder), both fresh temporary folders. For the tests of the notebooks that read runs."""
     import tempfile
@@ -63,8 +64,9 @@ def trained_runs(archs=('resnet18',), # architectures
     cache = build_cache(man, data, size, progress=False)
     for arch in archs:
         for p in pathologies:
-            cfg = TrainConfig(arch=arch, pathology=p, size=size, epochs=epochs, batch_size=16, accumulate=1, lr=1e-3, weights=None,
-                              seed=seed)
-            ds = make_datasets(cfg, man, cache); fit(cfg, *ds[:2], run_folder(runs, arch, p), progress=False)
-            finish_run(run_folder(runs, arch, p), cfg, *ds, cache, n_boot=n_boot)
+            for lab in labels:
+                cfg = TrainConfig(arch=arch, pathology=p, size=size, epochs=epochs, batch_size=16, accumulate=1, lr=1e-3,
+                                  weights=None, seed=seed, labels=lab)
+                ds = make_datasets(cfg, man, cache); fit(cfg, *ds[:2], run_folder(runs, arch, p, lab), progress=False)
+                finish_run(run_folder(runs, arch, p, lab), cfg, *ds, cache, n_boot=n_boot)
     return str(data), str(runs)
