@@ -14,7 +14,7 @@ from .metrics import labels_in, read_predictions, evaluate
 
 # %% auto #0
 __all__ = ['scored_labels', 'subset', 'another_patients_labels', 'auc_row', 'pointing_summary', 'run_pointing', 'cnn_controls',
-           'report_controls', 'control_verdicts']
+           'report_controls', 'control_verdicts', 'openi_reports_stating', 'cohort_sufficiency']
 
 # %% ../nbs/11a_controls.ipynb #c0a1e007
 def scored_labels(pred:pd.DataFrame, # test predictions (cxr_nb.inference.predict)
@@ -106,7 +106,8 @@ def report_controls(reports_dir:Path|str, systems):
     t = pd.read_csv(f).set_index('system')
     if missing := [s for s in systems if s not in t.index]:
         raise ValueError(f"{f} has no row for {missing}; its systems: {', '.join(t.index)}.")
-    kind = lambda s: 'report model' if not s.startswith('baseline') else 'report baseline'
+    kind = lambda s: ('report baseline' if s.startswith('baseline') else
+                      'negative: report model, test images swapped' if s.endswith('-swapped') else 'report model')
     return pd.DataFrame([dict(control=kind(s), model=s, clinical_f1=t.loc[s, 'f1_macro14_uneg'],
                               clinical_f1_low=t.loc[s, 'f1_macro14_uneg_low'],
                               clinical_f1_high=t.loc[s, 'f1_macro14_uneg_high']) for s in systems])
@@ -123,6 +124,17 @@ def control_verdicts(table:pd.DataFrame, per_label:pd.DataFrame, arch:str='resne
         else: ok = r.roc_auc_low > neg.roc_auc_high; want = "interval above the permuted-label control's"
         out.append(dict(control=c, model=m, expected=want, roc_auc=r.roc_auc, low=r.roc_auc_low, high=r.roc_auc_high,
                         shown=bool(ok)))
+    rep = table.dropna(subset=['clinical_f1']).set_index('model')
+    for m in [m for m in rep.index if m + '-swapped' in rep.index]:
+        sw = rep.loc[m + '-swapped']
+        out.append(dict(control='negative: report model, test images swapped', model=m + '-swapped',
+                        expected=f"clinical F1 below {m}'s interval", roc_auc=sw.clinical_f1, low=sw.clinical_f1_low,
+                        high=sw.clinical_f1_high, shown=bool(sw.clinical_f1 < rep.loc[m, 'clinical_f1_low'])))
+        for b in [b for b in rep.index if b in ('baseline-template', 'baseline-retrieval')]:
+            out.append(dict(control='report model', model=m, expected=f'clinical F1 at least {b}\'s',
+                            roc_auc=rep.loc[m, 'clinical_f1'], low=rep.loc[m, 'clinical_f1_low'],
+                            high=rep.loc[m, 'clinical_f1_high'],
+                            shown=bool(rep.loc[m, 'clinical_f1'] >= rep.loc[b, 'clinical_f1'])))
     pg = per_label.dropna(subset=['pointing_game'])
     for r in pg.itertuples():
         ok = r.pointing_game_low > r.chance if r.control == 'positive' else r.pointing_game_low <= r.chance + 0.1
@@ -130,3 +142,18 @@ def control_verdicts(table:pd.DataFrame, per_label:pd.DataFrame, arch:str='resne
         out.append(dict(control=f'{r.control} (Grad-CAM, {r.label})', model=r.model, expected=want,
                         roc_auc=r.pointing_game, low=r.pointing_game_low, high=r.pointing_game_high, shown=bool(ok)))
     return pd.DataFrame(out)
+
+# %% ../nbs/11a_controls.ipynb #c0a1e041
+def openi_reports_stating():
+    "Observation -> number of the Open-i reports (all 3,955) whose MeSH tags state it (the demo draws from them)."
+    from collections import Counter
+    from cxr_nb.openi import read_openi, mesh_observations
+    return dict(Counter(o for terms in read_openi().mesh for o in {o for o, _, _ in mesh_observations(terms)}))
+
+def cohort_sufficiency(cohorts:pd.DataFrame, # 03_curation's cohorts.csv: pathology, cases_test, controls_test, ...
+                       stated:dict|None=None, min_positives:int=20):
+    "Per case/control cohort: test cases and controls, whether both reach `min_positives`, reports stating it."
+    t = cohorts[['pathology', 'cases_test', 'controls_test']].copy()
+    t['enough'] = (t.cases_test >= min_positives) & (t.controls_test >= min_positives)
+    if stated is not None: t['openi_reports_stating'] = t.pathology.map(stated).fillna(0).astype(int)
+    return t

@@ -112,6 +112,16 @@ def _controls_text(reports:Path):
           ": the positive control's interval overlaps the negative control's, so this run cannot tell a working pipeline "
           "from a broken one." if not learns else ": the negative control's interval excludes 0.5, which points to a leak "
           "between labels and images that must be found.")
+    coh = reports/'tables'/'controls_cohorts.csv'
+    if coh.exists():
+        c = pd.read_csv(coh); short = c[~c.enough]
+        s += (f" {int(c.enough.sum())} of the {len(c)} case/control cohorts have at least {scored.get('min_positives', 20)} "
+              "test cases and controls each")
+        if len(short) and 'openi_reports_stating' in c:
+            s += ("; the others are limited by the Open-i reports the demo draws from (" + ', '.join(
+                f"{r.pathology}: {r.cases_test} test cases, {r.controls_test} controls, stated in {r.openi_reports_stating} "
+                "of 3,955 reports" for r in short.itertuples()) + ")")
+        s += '.'
     return s + " (Phantoms: a check of the pipeline, never a clinical result.)"
 
 SECTION_TEXT = {'controls': _controls_text}
