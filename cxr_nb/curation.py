@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 
 from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
-from .integrity import id_problems, int_ids, inside_root, conflicts
+from .integrity import id_problems, int_ids, inside_root, conflicts, as_views, check_views, VIEW_POSITIONS
 
 # %% auto #0
-__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'VIEW_POSITIONS', 'LABEL_POLICIES', 'find_table', 'read_table',
-           'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers',
-           'as_views', 'check_views', 'patient_split', 'build_mimic_manifest', 'make_target', 'case_control',
-           'cohort_table', 'check_curation_args', 'write_manifest', 'dataset_table']
+__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find_table', 'read_table', 'read_mimic_tables',
+           'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers', 'patient_split',
+           'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table', 'check_curation_args',
+           'write_manifest', 'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -158,26 +158,6 @@ def read_dicom_headers(paths, jobs:int=8):
 
 # %% ../nbs/03_curation.ipynb #480256c1
 SPLITS = ('train', 'validate', 'test')
-
-def as_views(views):
-    "A list of views from a list, a single name, or the JSON text papermill's -p passes (`-p views '[\"PA\",\"AP\"]'`)."
-    if isinstance(views, str):
-        views = json.loads(views) if views.strip().startswith('[') else [v.strip() for v in views.split(',')]
-    views = list(views)
-    if not views or not all(isinstance(v, str) for v in views):
-        raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
-    return views
-
-# %% ../nbs/03_curation.ipynb #3f68d6c2
-# MIMIC-CXR-JPG's ViewPosition values (with CheXpert's RL): a view outside them is a typo, not a view no image has
-VIEW_POSITIONS = ('PA', 'AP', 'LATERAL', 'LL', 'RL', 'AP AXIAL', 'PA LLD', 'AP LLD', 'AP RLD', 'PA RLD', 'LAO', 'RAO',
-                  'LPO', 'SWIMMERS', 'XTABLE LATERAL')
-
-def check_views(v:pd.Series, views:list, table):
-    "An error, before any work, when no image of the table has one of `views` (a misspelt view gives no manifest)."
-    if len(v) and not v.isin(views).any():
-        found = ', '.join(f'{k} ({n})' for k, n in v.fillna('missing').value_counts().head(8).items())
-        raise ValueError(f"no image of {Path(table).name} has view {'/'.join(views)}; its views are: {found}.")
 
 # %% ../nbs/03_curation.ipynb #e715fb7b
 def patient_split(manifest:pd.DataFrame, shares:tuple=(0.7, 0.1, 0.2), seed:int=0):

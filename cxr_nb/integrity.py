@@ -4,14 +4,14 @@
 
 # %% ../nbs/03b_integrity.ipynb #cded1052
 from __future__ import annotations
-import os, re
+import json, os, re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['ID_FORMS', 'id_problems', 'int_ids', 'inside_root', 'conflicts']
+__all__ = ['ID_FORMS', 'VIEW_POSITIONS', 'id_problems', 'int_ids', 'inside_root', 'conflicts', 'as_views', 'check_views']
 
 # %% ../nbs/03b_integrity.ipynb #ebc8d75c
 ID_FORMS = {'subject_id': (r'\d{1,12}', 'a number'), 'study_id': (r'\d{1,12}', 'a number'),
@@ -69,3 +69,24 @@ def conflicts(df:pd.DataFrame, key:str, cols=None):
         vals = '; '.join(f"{c} " + '/'.join(map(str, d.loc[d[key] == k, c].unique()[:4])) for c in which[:3])
         out[d.index[d[key] == k]] = f"{int((d[key] == k).sum())} rows for this {key} disagree ({vals})"
     return out
+
+# %% ../nbs/03b_integrity.ipynb #480256c2
+def as_views(views):
+    "A list of views from a list, a single name, or the JSON text papermill's -p passes (`-p views '[\"PA\",\"AP\"]'`)."
+    if isinstance(views, str):
+        views = json.loads(views) if views.strip().startswith('[') else [v.strip() for v in views.split(',')]
+    views = list(views)
+    if not views or not all(isinstance(v, str) for v in views):
+        raise ValueError(f"views must be a list of ViewPosition names such as ['PA', 'AP']; got {views!r}")
+    return views
+
+# %% ../nbs/03b_integrity.ipynb #3f68d6c2
+# MIMIC-CXR-JPG's ViewPosition values (with CheXpert's RL): a view outside them is a typo, not a view no image has
+VIEW_POSITIONS = ('PA', 'AP', 'LATERAL', 'LL', 'RL', 'AP AXIAL', 'PA LLD', 'AP LLD', 'AP RLD', 'PA RLD', 'LAO', 'RAO',
+                  'LPO', 'SWIMMERS', 'XTABLE LATERAL')
+
+def check_views(v:pd.Series, views:list, table):
+    "An error, before any work, when no image of the table has one of `views` (a misspelt view gives no manifest)."
+    if len(v) and not v.isin(views).any():
+        found = ', '.join(f'{k} ({n})' for k, n in v.fillna('missing').value_counts().head(8).items())
+        raise ValueError(f"no image of {Path(table).name} has view {'/'.join(views)}; its views are: {found}.")

@@ -93,49 +93,8 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
 
 # %% ../nbs/12_results.ipynb #c0a1e102
 def _controls_text(reports:Path):
-    "The sentence under the controls table: what the positive and negative controls show, from their intervals."
-    import pandas as pd
-    t = pd.read_csv(reports/'tables'/'controls.csv')
-    cnn = t.dropna(subset=['roc_auc']).set_index('control')
-    if not {'positive', 'negative: permuted training labels'} <= set(cnn.index): return None
-    pos = cnn.loc[['positive']].iloc[0]; neg = cnn.loc['negative: permuted training labels']
-    path = cnn.loc[[c for c in cnn.index if c.startswith('negative: test')]]
-    f = reports/'tables'/'controls_scored.json'
-    scored = json.loads(f.read_text()) if f.exists() else {}
-    over = f"the {len(scored['labels'])} observations with at least {scored['min_positives']} test positives" if scored else 'the scored observations'
-    pg = f" and Grad-CAM's pointing game {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
-    s = (f"The positive control ({pos.model}) reaches a macro ROC-AUC of {_ci(pos, 'roc_auc')} over {over}{pg}; "
-         f"trained on permuted labels, the same run gives {_ci(neg, 'roc_auc')}")
-    if len(path): s += f", and its test images scored against other patients' labels give {_ci(path.iloc[0], 'roc_auc')}"
-    learns, blind = pos.roc_auc_low > neg.roc_auc_high, neg.roc_auc_low <= 0.5 <= neg.roc_auc_high
-    s += (": the pipeline learns from the images and from nothing else." if learns and blind else
-          ": the positive control's interval overlaps the negative control's, so this run cannot tell a working pipeline "
-          "from a broken one." if not learns else ": the negative control's interval excludes 0.5, which points to a leak "
-          "between labels and images that must be found.")
-    if pd.notna(pos.get('pointing_game')) and pd.notna(neg.get('pointing_game')):
-        s += (f" Grad-CAM points at the drawn finding {'more' if pos.pointing_game_low > neg.pointing_game_high else 'no more'}"
-              f" often than for the negative control ({neg.pointing_game:.3f})"
-              + ("." if pos.pointing_game_low > neg.pointing_game_high else
-                 ": its heatmaps are no evidence of where the model looks."))
-    rep = t.dropna(subset=['clinical_f1']).set_index('model')
-    for m in [m for m in rep.index if m + '-swapped' in rep.index]:
-        base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}"
-                for b in ('baseline-template', 'baseline-retrieval') if b in rep.index]
-        s += (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}) falls to "
-              f"{rep.loc[m + '-swapped', 'clinical_f1']:.3f} when it reads another patient's image"
-              + (f", against {', '.join(base)} for the baselines." if base else "."))
-    coh = reports/'tables'/'controls_cohorts.csv'
-    if coh.exists():
-        c = pd.read_csv(coh); short = c[~c.enough]
-        s += (f" {int(c.enough.sum())} of the {len(c)} case/control cohorts have at least {scored.get('min_positives', 20)} "
-              "test cases and controls each")
-        if len(short) and 'openi_reports_stating' in c:
-            s += ("; the others are limited by the Open-i reports the demo draws from, which rarely state the finding or, "
-                  "for the controls (explicit negatives), rarely rule it out (" + ', '.join(
-                f"{r.pathology}: {r.cases_test} test cases, {r.controls_test} controls, stated in {r.openi_reports_stating} "
-                "of 3,955 reports" for r in short.itertuples()) + ")")
-        s += '.'
-    return s + " (Phantoms: a check of the pipeline, never a clinical result.)"
+    from cxr_nb.controls import controls_paragraph
+    return controls_paragraph(reports)
 
 SECTION_TEXT = {'controls': _controls_text}
 

@@ -195,7 +195,7 @@ def shared_rule(name:str, v): # a parameter name every notebook means the same b
             if why := _one_of(x, list(ARCHITECTURES.index), 'an architecture of cxr_nb.models'): return why
     if name == 'source': return _one_of(v, SOURCES, 'a data source')
     if name == 'views':
-        from cxr_nb.curation import VIEW_POSITIONS
+        from cxr_nb.integrity import VIEW_POSITIONS
         if not items: return "an empty list selects no image; name at least one view, such as ['PA']."
         for x in items:
             if why := _one_of(x, VIEW_POSITIONS, "one of MIMIC-CXR's ViewPosition values"): return why
