@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .metrics import labels_in, read_predictions, evaluate
+from .tables import ci_text as _ci
 
 # %% auto #0
 __all__ = ['scored_labels', 'subset', 'another_patients_labels', 'auc_row', 'pointing_summary', 'run_pointing', 'cnn_controls',
@@ -82,12 +83,13 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
         if not (r/'predictions_test.csv').exists():
             raise FileNotFoundError(f"{r} has no predictions_test.csv: train it first (06_training with arch={a}"
                                     f"{', negative_control=True' if 'permuted' in c else ''}).")
-    pos = read_predictions(runs[('positive', arch)]/'predictions_test.csv')
+    preds = {k: read_predictions(r/'predictions_test.csv') for k, r in runs.items()}
+    pos = preds[('positive', arch)]
     labels, left = scored_labels(pos, min_positives)
     if not labels: raise ValueError(f"no observation has {min_positives} positive test images; lower min_positives.")
     rows, per = [], []
     for (c, a), r in runs.items():
-        row, auc = auc_row(read_predictions(r/'predictions_test.csv'), labels, n_boot, seed)
+        row, auc = auc_row(preds[(c, a)], labels, n_boot, seed)
         if a == arch:
             ptab, pg = run_pointing(r, data_dir, labels, max_per_label, n_boot, seed); row.update(pg)
             per.append(ptab.assign(control=c, model=a))
@@ -159,9 +161,6 @@ def cohort_sufficiency(cohorts:pd.DataFrame, # 03_curation's cohorts.csv: pathol
     return t
 
 # %% ../nbs/11a_controls.ipynb #c0a1e051
-def _ci(r, col, d=3): return f"{r[col]:.{d}f} [{r[col + '_low']:.{d}f}, {r[col + '_high']:.{d}f}]"
-
-#| export
 def controls_paragraph(reports:Path): # a reports folder with tables/controls.csv (and controls_cohorts.csv)
     "The paragraph under the paper's controls table: what the controls show, each claim from an interval."
     t = pd.read_csv(reports/'tables'/'controls.csv')

@@ -12,9 +12,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'encode_mask', 'decode_mask', 'project_root', 'data_root',
-           'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write', 'atomic_path', 'sha256_file',
-           'save_figure', 'pinned_requirements', 'config_arguments', 'config_from_args', 'fault_message', 'cli']
+__all__ = ['CHEXPERT_LABELS', 'COMPETITION_LABELS', 'check_pathology', 'check_choice', 'encode_mask', 'decode_mask',
+           'project_root', 'data_root', 'seed_everything', 'Runtime', 'cpu_has_bf16', 'runtime', 'atomic_write',
+           'atomic_path', 'sha256_file', 'save_figure', 'pinned_requirements', 'config_arguments', 'config_from_args',
+           'fault_message', 'cli']
 
 # %% ../nbs/00_core.ipynb #4f2d1e0c
 CHEXPERT_LABELS = ('No Finding', 'Enlarged Cardiomediastinum', 'Cardiomegaly', 'Lung Lesion', 'Lung Opacity',
@@ -35,6 +36,16 @@ def check_pathology(name:str, # an observation name, or 'all' for the multi-labe
     )
     hint = f" Did you mean {close[0]!r}?" if close else ''
     raise ValueError(f"Unknown pathology {name!r}.{hint} Valid values: {', '.join(valid)}.")
+
+# %% ../nbs/00_core.ipynb #c7e0c002
+def check_choice(name:str, value, allowed): # a parameter's name, its value, and the values it may take
+    "Raise a one-line ValueError when `value` is not in `allowed`, naming them and the closest one."
+    if value in allowed: return value
+    import difflib
+    names = {str(a).lower(): a for a in allowed}
+    close = difflib.get_close_matches(str(value).lower(), list(names), 1)
+    hint = f"; did you mean {names[close[0]]!r}?" if close else '.'
+    raise ValueError(f"{name} must be one of {', '.join(map(str, allowed))}; got {value!r}{hint}")
 
 # %% ../nbs/00_core.ipynb #28917914
 def encode_mask(masks:dict, # observation -> boolean mask

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file
+from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file, check_choice
 from .integrity import id_problems, int_ids, inside_root, conflicts, as_views, check_views, VIEW_POSITIONS
 
 # %% auto #0
@@ -360,16 +360,10 @@ def cohort_table(manifest:pd.DataFrame, pathologies=CHEXPERT_LABELS[1:], **kwarg
 def check_curation_args(views=('PA',), labels:str='chexpert', split:str='official', label_policy:str='u_ignore',
                         controls:str='negative', control_ratio:float|None=None, per_study:str='all'):
     "A one-line error for a choice of this notebook that no code path has (the runner calls it before any step)."
-    from difflib import get_close_matches
-    def one_of(name, v, ok):
-        if v in ok: return
-        close = get_close_matches(str(v), list(ok), 1)
-        hint = f"; did you mean {close[0]!r}?" if close else '.'
-        raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}{hint}")
-    for v in as_views(views): one_of('views', v, VIEW_POSITIONS)
-    one_of('labels', labels, ('chexpert', 'negbio')); one_of('split', split, ('official', 'patient'))
-    one_of('label_policy', label_policy, tuple(LABEL_POLICIES)); one_of('controls', controls, ('negative', 'no_finding'))
-    one_of('per_study', per_study, ('all', 'one'))
+    for v in as_views(views): check_choice('views', v, VIEW_POSITIONS)
+    check_choice('labels', labels, ('chexpert', 'negbio')); check_choice('split', split, ('official', 'patient'))
+    check_choice('label_policy', label_policy, tuple(LABEL_POLICIES))
+    check_choice('controls', controls, ('negative', 'no_finding')); check_choice('per_study', per_study, ('all', 'one'))
     if control_ratio is not None and not control_ratio > 0:
         raise ValueError(f"control_ratio must be positive or None (every eligible control); got {control_ratio!r}")
 

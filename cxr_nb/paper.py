@@ -189,7 +189,7 @@ def _values(ps, k, fmt=str, sep=' or '):
     return sep.join(vals) if vals else None
 
 # %% ../nbs/12_results.ipynb #e508513d
-def _ci(r, col, d=3): return f"{r[col]:.{d}f} [{r[col + '_low']:.{d}f}, {r[col + '_high']:.{d}f}]"
+from .tables import ci_text as _ci      # value [low, high]
 
 # %% ../nbs/12_results.ipynb #55ad73e1
 def _recipe_defaults():

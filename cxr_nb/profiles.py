@@ -4,13 +4,13 @@
 
 # %% ../nbs/13a_profiles.ipynb #ec37cad0
 from __future__ import annotations
-import ast, difflib, importlib, inspect, itertools, re
+import ast, importlib, inspect, itertools, re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import yaml
 
-from .core import project_root, check_pathology
+from .core import project_root, check_pathology, check_choice
 
 # %% auto #0
 __all__ = ['CREDENTIALED', 'CONTRACTS', 'SOURCES', 'Step', 'is_publishable', 'fill', 'load_profile', 'load_contracts',
@@ -176,10 +176,8 @@ SOURCES = ('demo', 'mimic', 'nih', 'chexpert', 'openi')
 
 def _one_of(x, choices, what):
     if x in choices: return None
-    names = {str(c).lower(): c for c in choices}     # 'Lateral' is close to 'LATERAL'
-    close = difflib.get_close_matches(str(x).lower(), list(names), 1)
-    hint = f"; did you mean {names[close[0]]!r}?" if close else '.'
-    return f"{x!r} is not {what}{hint} Allowed: {', '.join(map(str, choices))}."
+    try: check_choice(what, x, choices)
+    except ValueError as e: return str(e)
 
 # %% ../nbs/13a_profiles.ipynb #05b0ef95
 def shared_rule(name:str, v): # a parameter name every notebook means the same by, and its value
@@ -192,13 +190,13 @@ def shared_rule(name:str, v): # a parameter name every notebook means the same b
     if name in ('arch', 'archs'):
         from cxr_nb.models import ARCHITECTURES
         for x in items:
-            if why := _one_of(x, list(ARCHITECTURES.index), 'an architecture of cxr_nb.models'): return why
-    if name == 'source': return _one_of(v, SOURCES, 'a data source')
+            if why := _one_of(x, list(ARCHITECTURES.index), 'an architecture'): return why
+    if name == 'source': return _one_of(v, SOURCES, 'the data source')
     if name == 'views':
         from cxr_nb.integrity import VIEW_POSITIONS
         if not items: return "an empty list selects no image; name at least one view, such as ['PA']."
         for x in items:
-            if why := _one_of(x, VIEW_POSITIONS, "one of MIMIC-CXR's ViewPosition values"): return why
+            if why := _one_of(x, VIEW_POSITIONS, "a view (MIMIC-CXR's ViewPosition)"): return why
     return None
 
 # %% ../nbs/13a_profiles.ipynb #9345fb1d

@@ -12,7 +12,7 @@ import pandas as pd
 from .core import atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['write_table']
+__all__ = ['write_table', 'ci_text']
 
 # %% ../nbs/00b_tables.ipynb #8b36bec0
 def _cell(x, digits=3):
@@ -50,3 +50,8 @@ def write_table(df:pd.DataFrame, stem:Path|str, # the table and its path without
            r'\bottomrule', r'\end{tabular}', r'\end{table}']
     with atomic_write(stem.with_suffix('.tex')) as f: f.write('\n'.join(tex) + '\n')
     return [stem.with_suffix(s) for s in ('.csv', '.md', '.tex')]
+
+# %% ../nbs/00b_tables.ipynb #7ab1e002
+def ci_text(row, col:str, digits:int=3): # a table row (dict or Series) and the value's column
+    "`value [low, high]` of `col` in `row`."
+    return f"{row[col]:.{digits}f} [{row[col + '_low']:.{digits}f}, {row[col + '_high']:.{digits}f}]"

@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .core import runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args, cli
+from .core import (runtime, seed_everything, atomic_path, atomic_write, config_arguments, config_from_args, cli,
+                         check_choice)
 from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
@@ -109,9 +110,8 @@ class ReportTrainConfig:
 def check_generation_args(quantize:str='nf4', prompt:str='radiographer', vision_pool:str='max'):
     "A one-line error for a choice of the report step that no code path has (the runner calls it before any step)."
     from cxr_nb.report_data import PROMPTS
-    for name, v, ok in (('quantize', quantize, ('nf4', 'none')), ('prompt', prompt, tuple(PROMPTS)),
-                        ('vision_pool', vision_pool, ('max', 'mean'))):
-        if v not in ok: raise ValueError(f"{name} must be one of {', '.join(ok)}; got {v!r}")
+    check_choice('quantize', quantize, ('nf4', 'none')); check_choice('prompt', prompt, tuple(PROMPTS))
+    check_choice('vision_pool', vision_pool, ('max', 'mean'))
 
 # %% ../nbs/10_report_generation.ipynb #d4e3fd73
 def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
