@@ -15,10 +15,10 @@ from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file, check
 from .integrity import id_problems, int_ids, inside_root, conflicts, as_views, check_views, VIEW_POSITIONS
 
 # %% auto #0
-__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'LABEL_POLICIES', 'find_table', 'read_table', 'read_mimic_tables',
-           'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers', 'patient_split',
-           'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table', 'check_curation_args',
-           'write_manifest', 'dataset_table']
+__all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'SAMPLE_SHARES', 'LABEL_POLICIES', 'find_table', 'read_table',
+           'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers',
+           'patient_split', 'sample_by_patient', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
+           'check_curation_args', 'write_manifest', 'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
 MIMIC_TABLES = {  # name: (file stem, columns that must be there)
@@ -216,6 +216,25 @@ def _checked_metadata(cur:Curation, m:pd.DataFrame, path):
     n = int(m.dicom_id[differ.to_numpy()].nunique())
     return cur.drop(m, differ.to_numpy(), 'conflicting rows', ('metadata: ' + c).astype(object)), n
 
+# %% ../nbs/03_curation.ipynb #5a3b1c02
+SAMPLE_SHARES = {'train': 0.6, 'validate': 0.2, 'test': 0.2}   # of a `max_studies` sample, per split of the split table
+
+def sample_by_patient(cur:Curation, m:pd.DataFrame, # the checked metadata
+                      max_studies:int, # studies wanted
+                      split:pd.DataFrame|None=None, # the split table (stratifies the draw), or None
+                      seed:int=0):
+    "The metadata rows of whole patients drawn (seeded) until `max_studies` studies, per split in `SAMPLE_SHARES`."
+    studies = m.groupby('subject_id').study_id.nunique()
+    of = (split.drop_duplicates('subject_id').set_index('subject_id').split.reindex(studies.index).fillna('train')
+          if split is not None else pd.Series('train', index=studies.index))
+    rng, keep = np.random.default_rng([seed, 7]), []
+    for s, share in (SAMPLE_SHARES.items() if split is not None else [('train', 1.0)]):
+        subj = studies[of == s].index.to_numpy(); subj = subj[rng.permutation(len(subj))]
+        n = np.cumsum(studies.reindex(subj).to_numpy())
+        keep += list(subj[:max(1, int(np.searchsorted(n, round(max_studies*share), side='right')))])
+    return cur.drop(m, ~m.subject_id.isin(keep).to_numpy(), 'sample',
+                    f'patient not drawn into the sample of {max_studies} studies (max_studies)')
+
 # %% ../nbs/03_curation.ipynb #97ef97b7
 def _check_dicom_headers(cur:Curation, m:pd.DataFrame, root:Path, jobs:int):
     "The images whose .dcm (when there is one) has a readable header, with its modality."
@@ -257,6 +276,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
                          check_images:bool=False, # check every image file exists (parallel; 377k files on MIMIC)
                          reports:bool=True, # read and section the report files
                          dicom_headers:bool=False, # read the headers of .dcm files found beside the images
+                         max_studies:int|None=None, # a sample of this many studies drawn by patient (None: all)
                          jobs:int=8, source:str='mimic'):
     """The manifest (one row per image), the exclusions (one row and reason per image left out) and the provenance
     sidecar."""
@@ -270,6 +290,7 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
                                            'StudyDate': 'study_date'})
     cur.counts.append(dict(step='metadata rows', kept=len(m), excluded=0))
     m, n_meta = _checked_metadata(cur, m, files['metadata']['path'])
+    if max_studies: m = sample_by_patient(cur, m, max_studies, tables.get('split'), seed)
     v = m['view'].astype('string')
     check_views(v, views, files['metadata']['path'])
     m = cur.drop(m, (~v.isin(views)).fillna(True).to_numpy(), 'view filter',
@@ -290,7 +311,8 @@ def build_mimic_manifest(root:Path|str, # the MIMIC-CXR-JPG folder (or the demo'
     manifest['study_date'] = pd.to_numeric(manifest.study_date, errors='coerce').astype('Int64')
     sidecar = dict(source=source, root=str(root), tables=files, built=datetime.datetime.now().isoformat(timespec='seconds'),
                    parameters=dict(views=views, labels=labels, split=split, shares=list(shares), seed=seed,
-                                   check_images=check_images, reports=reports, dicom_headers=dicom_headers),
+                                   check_images=check_images, reports=reports, dicom_headers=dicom_headers,
+                                   max_studies=max_studies),
                    counts=cur.counts + [dict(step='manifest', kept=len(manifest), excluded=0)],
                    conflicts=dict(metadata_dicom_ids=n_meta, label_studies=n_lab, split_images=n_split),
                    reports_missing=missing_reports, seconds=round(time.time() - t0, 2))

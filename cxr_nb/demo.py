@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_demo_data.ipynb #d5f4df15
 from __future__ import annotations
-import argparse, datetime, gzip, os, sys, textwrap, time
+import argparse, datetime, gzip, json, os, sys, textwrap, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,8 +19,8 @@ from .phantom import random_exposure, render_frontal, render_lateral
 from .demo_reports import findings_from_mesh, study_labels, add_label_noise, templated_report, mimic_report
 
 # %% auto #0
-__all__ = ['VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN', 'plan_demo',
-           'study_folder', 'write_dicom', 'check_demo_args', 'write_demo', 'sample_grid', 'main']
+__all__ = ['VIEW_PLANS', 'EXAMS', 'VIEW_MEANING', 'LABEL_COLUMNS', 'DICOM_VARIANTS', 'README_TEXT', 'OPENI_ORIGIN', 'QUIRKS',
+           'plan_demo', 'study_folder', 'write_dicom', 'check_demo_args', 'write_demo', 'sample_grid', 'main']
 
 # %% ../nbs/01_demo_data.ipynb #97057980
 VIEW_PLANS = [(('PA', 'LATERAL'), 0.62), (('PA',), 0.12), (('AP',), 0.16), (('AP', 'LL'), 0.05),
@@ -41,7 +41,8 @@ def _dicom_id(rng): return '-'.join(f'{v:08x}' for v in rng.integers(0, 2**32, 5
 def plan_demo(n_studies:int, # number of studies (one Open-i report each)
               seed:int=0, # everything (patients, findings, views, ids, splits) follows from it
               reports:pd.DataFrame|None=None, # `read_openi()` output; None reads it, or falls back to templates
-              splits:tuple=(0.7, 0.1, 0.2)): # train / validate / test shares of patients
+              splits:tuple=(0.7, 0.1, 0.2), # train / validate / test shares of patients
+              quirks:bool=False): # also studies with only a lateral view, as MIMIC has
     "Plan the demo dataset: one row per image with its study, subject, view, findings and report."
     if not isinstance(n_studies, (int, np.integer)) or n_studies < 1:
         raise ValueError(f"n_studies must be a positive integer, got {n_studies!r}")
@@ -78,8 +79,8 @@ def plan_demo(n_studies:int, # number of studies (one Open-i report each)
                                                                size=int(rrng.integers(1, 3)))), rrng)
                 report, origin = templated_report(findings, rrng), 'template'
             devices = any(f.name == 'Support Devices' for f in findings)
-            plans, p = zip(*VIEW_PLANS)
-            p = np.array(p)*(np.array([0.5, 1, 4, 1, 0.5]) if devices else 1)
+            plans, p = zip(*(VIEW_PLANS + [(('LATERAL',), 0.04)] if quirks else VIEW_PLANS))
+            p = np.array(p)*(np.array([0.5, 1, 4, 1, 0.5] + [1]*quirks) if devices else 1)
             views = plans[rrng.choice(len(plans), p=p/p.sum())]
             time_of_day = float(
                 f"{int(rrng.integers(0, 24)):02d}{int(rrng.integers(0, 60)):02d}{int(rrng.integers(0, 60)):02d}.{int(rrng.integers(0, 1000)):03d}"
@@ -87,7 +88,7 @@ def plan_demo(n_studies:int, # number of studies (one Open-i report each)
             for v in views:
                 aspect = rrng.uniform(0.8, 1.0)
                 rows.append(dict(dicom_id=_dicom_id(rrng), subject_id=int(subj), study_id=st, view=v,
-                                 exam=EXAMS[views[0]],
+                                 exam=EXAMS.get(views[0], EXAMS['PA']),
                                  study_date=int(day.strftime('%Y%m%d')), study_time=time_of_day, aspect=aspect,
                                  split=split_of[subj], patient=patient, findings=findings, report=report,
                                  report_origin=origin,
@@ -101,23 +102,34 @@ def study_folder(subject_id:int, study_id:int):
     return Path('files')/f'p{str(subject_id)[:2]}'/f'p{subject_id}'/f's{study_id}'
 
 # %% ../nbs/01_demo_data.ipynb #2dd9319c
-def _render_image(row:dict, size:int):
-    "Render one planned image: (uint8 image, {observation: mask})."
-    H = size; W = int(round(size*row['aspect']/2))*2
+def _width(size:int, aspect:float): return int(round(size*aspect/2))*2
+
+def _render_image(row:dict, size:int, draw_size:int|None=None):
+    """Render one planned image: (uint8 image, {observation: mask}). With `draw_size` below `size` the phantom is drawn
+    at that height and enlarged (bicubic, with a grain of 1.5 grey levels so that the JPEG is as large as a
+    radiograph's; masks nearest): full-size files for the decoding and caching code, in a tenth of the time."""
+    d = draw_size if draw_size and draw_size < size else size
     rng = np.random.default_rng(row['image_seed'])
     view = row['view']
     exposure = random_exposure(rng, 'AP' if view == 'AP' else 'PA')
-    if view in ('PA', 'AP'):
-        return render_frontal(row['patient'], row['findings'], (H, W), view, exposure, row['image_seed'])
-    return render_lateral(row['patient'], row['findings'], (H, W), exposure, row['image_seed'])
+    shape = (d, _width(d, row['aspect']))
+    img, masks = (render_frontal(row['patient'], row['findings'], shape, view, exposure, row['image_seed'])
+                  if view in ('PA', 'AP') else render_lateral(row['patient'], row['findings'], shape, exposure,
+                                                              row['image_seed']))
+    if d == size: return img, masks
+    W = _width(size, row['aspect'])
+    big = np.asarray(Image.fromarray(img).resize((W, size), Image.BICUBIC), np.float32)
+    big += rng.normal(0, 1.5, big.shape).astype(np.float32)
+    return (np.clip(big, 0, 255).round().astype(np.uint8),
+            {k: np.asarray(Image.fromarray(v.astype(np.uint8)).resize((W, size), Image.NEAREST)) > 0 for k, v in masks.items()})
 
 # %% ../nbs/01_demo_data.ipynb #bafe23f2
 def _write_study(args):
     "Worker: render and write the images and masks of one study; return {dicom_id: {observation: mask pixels}}."
-    out, rows, size = args
+    out, rows, size, draw_size = args
     counts = {}
     for row in rows:
-        img, masks = _render_image(row, size)
+        img, masks = _render_image(row, size, draw_size)
         folder = Path(out)/study_folder(row['subject_id'], row['study_id']); folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(img).save(folder/f"{row['dicom_id']}.jpg", quality=95)
         Image.fromarray(encode_mask(masks, img.shape)).save(folder/f"{row['dicom_id']}_mask.png")
@@ -198,8 +210,10 @@ OPENI_ORIGIN = ("Indiana University Chest X-ray Collection (Open-i, National Lib
                 "read from the torchxrayvision package; de-identification tokens XXXX rewritten as MIMIC's ___.")
 
 # %% ../nbs/01_demo_data.ipynb #d08bce71
-def check_demo_args(studies, size, label_noise, splits, seed=0):
+def check_demo_args(studies, size, label_noise, splits, seed=0, draw_size=None):
     "A clear error for a parameter of `write_demo` out of range."
+    if draw_size is not None and not (isinstance(draw_size, (int, np.integer)) and 64 <= draw_size <= size):
+        raise ValueError(f"draw_size must be None or an integer from 64 to size ({size}), got {draw_size!r}.")
     if not isinstance(size, (int, np.integer)) or size < 64:
         raise ValueError(f"size must be an integer of at least 64 pixels, got {size!r}.")
     if not 0 <= label_noise <= 0.5: raise ValueError(f"label_noise must be between 0 and 0.5, got {label_noise!r}.")
@@ -219,11 +233,11 @@ def _clear_previous_demo(out:Path):
     for d in ('files', 'cache'): shutil.rmtree(out/d, ignore_errors=True)
 
 # %% ../nbs/01_demo_data.ipynb #22059922
-def _write_images(out:Path, plan:pd.DataFrame, size:int, jobs:int|None, progress:bool):
+def _write_images(out:Path, plan:pd.DataFrame, size:int, jobs:int|None, progress:bool, draw_size:int|None=None):
     "Every study's images and masks; return {dicom_id: {observation: mask pixels}}."
     by_study = {}
     for r in plan.to_dict('records'): by_study.setdefault(r['study_id'], []).append(r)
-    tasks = [(str(out), rs, size) for rs in by_study.values()]
+    tasks = [(str(out), rs, size, draw_size) for rs in by_study.values()]
     jobs = jobs or os.cpu_count() or 1
     from tqdm.auto import tqdm
     bar = dict(total=len(tasks), desc='demo studies', disable=not progress, mininterval=1)
@@ -244,16 +258,16 @@ def _metadata_table(plan:pd.DataFrame, size:int):
     "mimic-cxr-2.0.0-metadata: one row per image."
     return pd.DataFrame(dict(dicom_id=plan.dicom_id, subject_id=plan.subject_id, study_id=plan.study_id,
                              PerformedProcedureStepDescription=plan.exam, ViewPosition=plan.view, Rows=size,
-                             Columns=[int(round(size*a/2))*2 for a in plan.aspect], StudyDate=plan.study_date,
+                             Columns=[_width(size, a) for a in plan.aspect], StudyDate=plan.study_date,
                              StudyTime=plan.study_time, ProcedureCodeSequence_CodeMeaning=plan.exam,
                              ViewCodeSequence_CodeMeaning=plan.view.map(VIEW_MEANING),
                              PatientOrientationCodeSequence_CodeMeaning=np.where(plan.view == 'AP', 'Recumbent',
                                                                                  'Erect')))
 
 # %% ../nbs/01_demo_data.ipynb #04bfdb11
-def _write_label_tables(out:Path, plan:pd.DataFrame, seed:int, label_noise:float):
-    "mimic-cxr-2.0.0-chexpert and -negbio, one row per study."
-    st = plan.drop_duplicates('study_id')
+def _write_label_tables(out:Path, plan:pd.DataFrame, seed:int, label_noise:float, unlabelled=()):
+    "mimic-cxr-2.0.0-chexpert and -negbio, one row per study (except the `unlabelled` studies, as MIMIC has a few)."
+    st = plan.drop_duplicates('study_id'); st = st[~st.study_id.isin(list(unlabelled))]
     labels = pd.DataFrame([study_labels(r.findings, r.report['findings'] + ' ' + r.report['impression'])
                            for r in st.itertuples()])
     labels.insert(0, 'study_id', st.study_id.to_numpy()); labels.insert(0, 'subject_id', st.subject_id.to_numpy())
@@ -290,6 +304,22 @@ def _write_dicoms(out:Path, plan:pd.DataFrame, n_dicom:int):
         write_dicom(folder/f"{r['dicom_id']}.dcm", img, r, modality, photometric, syntax)
     return frontal
 
+# %% ../nbs/01_demo_data.ipynb #7c1e0a02
+QUIRKS = ('studies without a label row', 'image files missing (a partial download)', 'studies with only a lateral view')
+
+def _write_quirks(out:Path, plan:pd.DataFrame, frontal:pd.DataFrame, unlabelled:list, rng):
+    "Delete 1% of the frontal JPEGs (not those with a DICOM) and write demo-quirks.json; return its counts."
+    cand = plan[plan.view.isin(['PA', 'AP']) & ~plan.dicom_id.isin(frontal.dicom_id)]
+    gone = cand.iloc[sorted(rng.choice(len(cand), min(len(cand), max(1, round(0.01*len(cand)))), replace=False))]
+    for r in gone.itertuples():
+        folder = out/study_folder(r.subject_id, r.study_id)
+        (folder/f'{r.dicom_id}.jpg').unlink(); (folder/f'{r.dicom_id}_mask.png').unlink()
+    views = plan.groupby('study_id').view.agg(set)
+    q = dict(unlabelled_studies=[int(x) for x in unlabelled], missing_images=gone.dicom_id.tolist(),
+             lateral_only_studies=[int(x) for x in views[views.map(lambda v: v == {'LATERAL'})].index])
+    with atomic_write(out/'demo-quirks.json') as f: f.write(json.dumps(dict(quirks=list(QUIRKS), **q), indent=1))
+    return {k: len(v) for k, v in q.items()}
+
 # %% ../nbs/01_demo_data.ipynb #3610768b
 def write_demo(out:Path|str, # output folder (created; its parent must exist)
                studies:int=200, # number of studies
@@ -300,25 +330,30 @@ def write_demo(out:Path|str, # output folder (created; its parent must exist)
                n_dicom:int=4, # images also written as DICOM
                jobs:int|None=None, # worker processes (default: all cores)
                reports:pd.DataFrame|None=None, # Open-i reports (default: read from torchxrayvision)
-               progress:bool=True):
+               progress:bool=True,
+               draw_size:int|None=None, # draw at this height and enlarge to `size` (see `_render_image`)
+               quirks:bool=False): # real data's quirks (see `QUIRKS`), listed in demo-quirks.json
     "Generate the demo dataset in MIMIC-CXR-JPG's layout; return a dict of counts."
     out = Path(out)
     if not out.parent.exists():
         raise FileNotFoundError(f"The parent folder of {out} does not exist; create {out.parent} first.")
-    check_demo_args(studies, size, label_noise, splits, seed)
+    check_demo_args(studies, size, label_noise, splits, seed, draw_size)
     out.mkdir(exist_ok=True)
     _clear_previous_demo(out)
-    plan = plan_demo(studies, seed, reports, splits)
-    mask_px = _write_images(out, plan, size, jobs, progress)
+    plan = plan_demo(studies, seed, reports, splits, quirks)
+    mask_px = _write_images(out, plan, size, jobs, progress, draw_size)
     _write_reports(out, plan)
     _write_csv_gz(_metadata_table(plan, size), out/'mimic-cxr-2.0.0-metadata.csv.gz')
-    _write_label_tables(out, plan, seed, label_noise)
+    qrng, studies_ = np.random.default_rng([seed, 3]), plan.study_id.unique()
+    unlabelled = sorted(qrng.choice(studies_, max(1, round(0.01*len(studies_))), replace=False).tolist()) if quirks else []
+    _write_label_tables(out, plan, seed, label_noise, unlabelled)
     _write_csv_gz(plan[['dicom_id', 'study_id', 'subject_id', 'split']], out/'mimic-cxr-2.0.0-split.csv.gz')
     _write_csv_gz(_patients_table(plan, seed), out/'patients.csv.gz')
     _write_csv_gz(_ground_truth_table(plan, mask_px), out/'demo-ground-truth.csv.gz')
     frontal = _write_dicoms(out, plan, n_dicom)
     summary = dict(n_images=len(plan), n_studies=int(plan.study_id.nunique()), n_subjects=int(plan.subject_id.nunique()),
                    n_dicom=len(frontal))
+    if quirks: summary['quirks'] = _write_quirks(out, plan, frontal, unlabelled, qrng)
     origin = (OPENI_ORIGIN if (plan.report_origin != 'template').all()
               else 'templated from the drawn findings (torchxrayvision not installed).')
     with atomic_write(out/'README') as f:
@@ -358,9 +393,14 @@ def main(argv=None):
     p.add_argument('--studies', type=int, default=200); p.add_argument('--size', type=int, default=512)
     p.add_argument('--seed', type=int, default=0); p.add_argument('--label-noise', type=float, default=0.0)
     p.add_argument('--jobs', type=int, default=None, help='worker processes (default: all cores)')
+    p.add_argument('--draw-size', type=int, default=None,
+                   help='draw the phantoms at this height and enlarge them to --size (e.g. --size 3000 --draw-size 750)')
+    p.add_argument('--quirks', action='store_true',
+                   help='add real data\'s quirks: unlabelled studies, missing image files, lateral-only studies')
     a = p.parse_args(argv)
     t0 = time.time()
-    s = write_demo(a.out, a.studies, a.size, a.seed, a.label_noise, jobs=a.jobs)
+    try: s = write_demo(a.out, a.studies, a.size, a.seed, a.label_noise, jobs=a.jobs, draw_size=a.draw_size, quirks=a.quirks)
+    except (ValueError, FileNotFoundError, FileExistsError) as e: print(f'cxr-demo: {e}', file=sys.stderr); return 2
     print(
         f"cxr-demo: {s['n_images']} images, {s['n_studies']} studies, {s['n_subjects']} subjects in {a.out}"
         f" ({time.time() - t0:.0f} s)"
