@@ -13,8 +13,9 @@ import yaml
 from .core import project_root, check_pathology, check_choice
 
 # %% auto #0
-__all__ = ['CREDENTIALED', 'CONTRACTS', 'SOURCES', 'Step', 'is_publishable', 'fill', 'load_profile', 'load_contracts',
-           'declared_parameters', 'context', 'expand_steps', 'shared_rule', 'contract_problem', 'check_parameters']
+__all__ = ['CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable', 'fill',
+           'load_profile', 'load_contracts', 'declared_parameters', 'context', 'expand_steps', 'shared_rule',
+           'contract_problem', 'check_parameters', 'profile_difference']
 
 # %% ../nbs/13a_profiles.ipynb #23162704
 @dataclass
@@ -26,6 +27,7 @@ class Step:
     inputs: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     strict: set = field(default_factory=set)   # parameters the step itself sets: the notebook must declare them
+    prepare: bool = False     # a `prepare` step of a profile that extends another (its fixture, its stand-in model)
 
 # %% ../nbs/13a_profiles.ipynb #d01388f3
 CREDENTIALED = ('mimic', 'chexpert')   # sources whose images and reports may not be shared
@@ -71,7 +73,7 @@ def _fill_value(v, ctx:dict, where:str):
 
 # %% ../nbs/13a_profiles.ipynb #60453aa9
 CONTRACTS = 'notebooks.yaml'           # in configs/: the notebooks' contracts, not a profile
-_STEP_KEYS = {'notebook', 'matrix', 'parameters', 'overrides', 'inputs', 'outputs'}
+_STEP_KEYS = {'notebook', 'matrix', 'parameters', 'overrides', 'inputs', 'outputs', 'fixture'}
 
 def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or a path to a YAML file
                  root:Path|None=None): # repository root
@@ -84,6 +86,7 @@ def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or
             f"Profile {profile!r} not found at {path}; profiles in configs/: {', '.join(known) or 'none'}."
         )
     cfg = yaml.safe_load(path.read_text()) or {}
+    if 'extends' in cfg: return _extended(cfg, path, root)
     for key in ('data_dir', 'reports_dir', 'steps'):
         if key not in cfg: raise ValueError(f"{path}: the profile has no {key!r} entry.")
     for i, s in enumerate(cfg['steps']):
@@ -91,6 +94,37 @@ def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or
         if extra := set(s) - _STEP_KEYS:
             raise ValueError(f"{path}: step {i+1} ({s['notebook']}) has unknown keys {sorted(extra)}.")
     return dict(cfg, name=path.stem, path=path)
+
+# %% ../nbs/13a_profiles.ipynb #e7a1c002
+SIZE_PARAMETERS = ('epochs', 'max_steps', 'max_studies', 'max_test', 'max_reliance', 'max_new_tokens', 'n_boot',
+                   'n_boot_language')                      # what a profile that `extends` another may cut
+FOLDER_PARAMETERS = ('model_path', 'chexbert', 'bert_dir')  # the folders of models it may point elsewhere
+_EXTENDS_KEYS = {'extends', 'description', 'data_dir', 'reports_dir', 'derived_dir', 'disk_gb', 'sizes', 'folders',
+                 'prepare'}
+
+def _extended(cfg:dict, path:Path, root:Path):
+    "A profile that `extends` another: the other's steps with `sizes` and `folders` applied last, after `prepare`."
+    if extra := set(cfg) - _EXTENDS_KEYS:
+        raise ValueError(f"{path}: a profile that extends another may set only {', '.join(sorted(_EXTENDS_KEYS))}; "
+                         f"{', '.join(sorted(extra))} would make it differ from {cfg['extends']} in more than sizes.")
+    base = load_profile(cfg['extends'], root)
+    notebooks = {s['notebook'] for s in base['steps']}
+    final = {}
+    for key, allowed in (('sizes', SIZE_PARAMETERS), ('folders', FOLDER_PARAMETERS)):
+        for nb, values in (cfg.get(key) or {}).items():
+            if nb not in notebooks:
+                raise ValueError(f"{path}: {key} names {nb}, which no step of {base['name']} runs.")
+            if bad := set(values) - set(allowed):
+                raise ValueError(f"{path}: {key} of {nb} sets {', '.join(sorted(bad))}; {key} may set only "
+                                 f"{', '.join(allowed)}.")
+            final.setdefault(nb, {}).update(values)
+    prepare = [dict(s, prepare=True) for s in cfg.get('prepare') or []]
+    for i, s in enumerate(prepare):
+        if 'notebook' not in s: raise ValueError(f"{path}: prepare step {i+1} has no 'notebook'.")
+    keep = {k: cfg[k] for k in ('description', 'data_dir', 'reports_dir', 'derived_dir', 'disk_gb') if k in cfg}
+    base = {k: v for k, v in base.items() if k != 'derived_dir'}      # the default, data/derived/<this profile>
+    return dict(base, **keep, steps=prepare + base['steps'], extends=base['name'], final=final, name=path.stem,
+                path=path)
 
 # %% ../nbs/13a_profiles.ipynb #2b3d5e54
 def load_contracts(root:Path|None=None): # repository root
@@ -136,6 +170,7 @@ def _slug(v): return re.sub(r'[^A-Za-z0-9.-]+', '-', str(v)).strip('-')
 def _layers(cfg, s, mvars, where):
     "The parameters one matrix combination of step `s` sets itself, in the order they override each other."
     out = {**((cfg.get('defaults') or {}).get(s['notebook']) or {}), **(s.get('parameters') or {})}
+    final = {} if s.get('prepare') else (cfg.get('final') or {}).get(s['notebook']) or {}   # an extending profile's sizes
     for var, by_value in (s.get('overrides') or {}).items():
         if var not in mvars:
             raise ValueError(f"{where}: overrides name {var!r}, which is not a matrix variable of the step.")
@@ -143,17 +178,20 @@ def _layers(cfg, s, mvars, where):
         if unknown:
             raise ValueError(f"{where}: overrides for {var} values {sorted(unknown)} that its matrix does not hold.")
         out.update(by_value.get(str(mvars[var])) or {})
-    return {**out, **mvars}
+    return {**out, **final, **mvars}
 
 # %% ../nbs/13a_profiles.ipynb #9eba60b5
 def expand_steps(cfg:dict, # a profile from `load_profile`
                  root:Path|None=None, # repository root
                  data_dir:str|None=None, # overrides the profile's data_dir (the --data option)
                  publishable:bool|None=None): # overrides the profile's publishable switch (see `is_publishable`)
-    "The profile's steps, one `Step` per notebook execution, in order."
+    """The profile's steps, one `Step` per notebook execution, in order. A step marked `fixture: true` writes the
+    profile's own data; it is left out when `data_dir` names another folder (the user's own data)."""
     root = Path(root or project_root()); ctx, contracts = context(cfg, data_dir, publishable), load_contracts(root)
+    own_data = data_dir is None or Path(data_dir).resolve() == (root/cfg['data_dir']).resolve()
     steps = []
     for s in cfg['steps']:
+        if s.get('fixture') and not own_data: continue
         stem = s['notebook'].removesuffix('.ipynb'); nb = root/'nbs'/f'{stem}.ipynb'
         if not nb.exists(): raise FileNotFoundError(f"{cfg['path']}: step notebook {nb} does not exist.")
         contract, where, matrix = contracts.get(stem) or {}, f"{cfg['path'].name}, step {stem}", s.get('matrix') or {}
@@ -165,7 +203,7 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
             c = {**declared, **params}
             paths = lambda key: [p for t in (contract.get(key) or []) + (s.get(key) or []) for p in fill(t, c, where)]
             name = '__'.join([stem] + [f'{k}-{_slug(v)}' for k, v in mvars.items()])
-            steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own)))
+            steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own), bool(s.get('prepare'))))
     names = [s.name for s in steps]
     if dup := {n for n in names if names.count(n) > 1}:
         raise ValueError(f"{cfg['path']}: steps {sorted(dup)} appear twice; give them different matrix values.")
@@ -250,3 +288,39 @@ def check_parameters(step:Step, # a step from `expand_steps`
         raise ValueError(f"Step {step.name}: {why}")
     step.parameters = params
     return step
+
+# %% ../nbs/13a_profiles.ipynb #e7a1c004
+_CONTEXT = ('profile', 'data_dir', 'reports_dir', 'derived_dir', 'manifest_dir', 'runs_dir')
+
+def _generic(v, folders:dict):
+    "A value with each folder of `folders` (value -> placeholder) written as its placeholder (whole path parts, longest first)."
+    if isinstance(v, str):
+        for f, name in sorted(folders.items(), key=lambda x: -len(x[0])): v = re.sub(re.escape(f) + r'(?=/|$)', name, v)
+        return v
+    if isinstance(v, list): return [_generic(x, folders) for x in v]
+    if isinstance(v, dict): return {k: _generic(x, folders) for k, x in v.items()}
+    return v
+
+def profile_difference(a:str, b:str, # profile names or paths
+                       root:Path|None=None): # repository root
+    "Every difference between the runs of profiles `a` and `b` but their folders: (step, what, value in a, value in b)."
+    out, runs = [], []
+    for name in (a, b):
+        cfg = load_profile(name, root); steps = [check_parameters(s) for s in expand_steps(cfg, root)]
+        ctx = context(cfg)
+        folders = {str(ctx[k]): '{' + k + '}' for k in ('data_dir', 'reports_dir', 'derived_dir')}
+        folders.update({str(s.parameters[k]): '{' + k + '}' for s in steps for k in FOLDER_PARAMETERS
+                        if isinstance(s.parameters.get(k), str)})
+        runs.append({s.name: s for s in steps if not s.prepare}); out.append(folders)
+    (sa, sb), (fa, fb) = runs, out
+    diff = [(n, 'step', n in sa, n in sb) for n in list(sa) + [n for n in sb if n not in sa] if (n in sa) != (n in sb)]
+    for n in [n for n in sa if n in sb]:
+        pa, pb = sa[n].parameters, sb[n].parameters
+        for k in dict.fromkeys([*pa, *pb]):
+            if k in _CONTEXT: continue
+            va, vb = _generic(pa.get(k), fa), _generic(pb.get(k), fb)
+            if va != vb: diff.append((n, f'parameter {k}', pa.get(k), pb.get(k)))
+        for what in ('inputs', 'outputs'):
+            va, vb = _generic(getattr(sa[n], what), fa), _generic(getattr(sb[n], what), fb)
+            if va != vb: diff.append((n, what, sorted(set(va) - set(vb)), sorted(set(vb) - set(va))))
+    return diff

@@ -15,8 +15,8 @@ import torch
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base', 'image_inputs',
-           'image_features', 'pretrain_vision']
+__all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'LLAMA32_ROPE', 'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base',
+           'image_inputs', 'image_features', 'pretrain_vision']
 
 # %% ../nbs/09a_tiny_vlm.ipynb #40ae1e8a
 REAL_MODEL = 'meta-llama/Llama-3.2-11B-Vision-Instruct'
@@ -55,8 +55,14 @@ class TinyConfig:
     max_positions: int = 1024
     # tanh(1) = 0.76: open, as in a pretrained model; zero-initialised gates stayed shut (|tanh| < 0.005 after 3 epochs)
     cross_attention_gate: float = 1.0
+    max_tiles: int = 1             # tiles per image (the real model: 4 of 560 px, every aspect ratio of at most 4 tiles)
+    rope: str = 'default'          # 'llama3': the real model's rotary scaling and base (LLAMA32_ROPE, theta 500,000)
 
 # %% ../nbs/09a_tiny_vlm.ipynb #2f7d332c
+# rope_scaling of Llama-3.2-11B-Vision-Instruct's config.json (as Llama 3.1's); MllamaTextConfig's default is None
+LLAMA32_ROPE = {'rope_type': 'llama3', 'factor': 8.0, 'low_freq_factor': 1.0, 'high_freq_factor': 4.0,
+                'original_max_position_embeddings': 8192}
+
 def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
     "A randomly initialised tiny `MllamaForConditionalGeneration` and its `MllamaProcessor`, wired to `tokenizer`."
     from transformers import MllamaConfig, MllamaForConditionalGeneration, MllamaProcessor, MllamaImageProcessor
@@ -66,15 +72,17 @@ def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
                                 num_hidden_layers=cfg.vision_layers,
                                 num_global_layers=cfg.vision_global_layers, attention_heads=cfg.heads,
                                 image_size=cfg.image_size,
-                                patch_size=14, max_num_tiles=1, intermediate_layers_indices=[0],
-                                supported_aspect_ratios=[[1, 1]],
+                                patch_size=14, max_num_tiles=cfg.max_tiles, intermediate_layers_indices=[0],
+                                supported_aspect_ratios=[[h, w] for h in range(1, cfg.max_tiles + 1)
+                                                         for w in range(1, cfg.max_tiles + 1) if h*w <= cfg.max_tiles],
                                 vision_output_dim=2*cfg.vision_hidden)
     text = MllamaTextConfig(vocab_size=len(tokenizer), hidden_size=cfg.text_hidden, intermediate_size=4*cfg.text_hidden,
                             num_hidden_layers=cfg.text_layers, num_attention_heads=cfg.heads,
                             num_key_value_heads=cfg.kv_heads,
                             cross_attention_layers=list(cfg.cross_attention_layers),
                             max_position_embeddings=cfg.max_positions,
-                            rope_theta=10000.0, rope_scaling={'rope_type': 'default'},
+                            **(dict(rope_theta=10000.0, rope_scaling={'rope_type': 'default'}) if cfg.rope == 'default' else
+                               dict(rope_theta=500000.0, rope_scaling=LLAMA32_ROPE)),
                             bos_token_id=ids['<|begin_of_text|>'], eos_token_id=ids['<|eot_id|>'],
                             pad_token_id=ids['<|finetune_right_pad_id|>'], tie_word_embeddings=False)
     config = MllamaConfig(vision_config=vision, text_config=text, image_token_index=ids['<|image|>'])
@@ -84,7 +92,7 @@ def tiny_mllama(tokenizer, cfg:TinyConfig=TinyConfig(), seed:int=0):
         if hasattr(m, 'cross_attn_attn_gate'):
             m.cross_attn_attn_gate.data.fill_(cfg.cross_attention_gate)
             m.cross_attn_mlp_gate.data.fill_(cfg.cross_attention_gate)
-    image_processor = MllamaImageProcessor(size={'height': cfg.image_size, 'width': cfg.image_size}, max_image_tiles=1)
+    image_processor = MllamaImageProcessor(size={'height': cfg.image_size, 'width': cfg.image_size}, max_image_tiles=cfg.max_tiles)
     processor = MllamaProcessor(image_processor=image_processor, tokenizer=tokenizer)
     return model, processor
 

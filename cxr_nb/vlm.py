@@ -63,7 +63,7 @@ def load_vlm(path:Path|str,
             from accelerate import PartialState
             # each process its own GPU
             dev = PartialState().local_process_index if rt.device.type == 'cuda' else 'cpu'
-            model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, torch_dtype=dtype,
+            model = MllamaForConditionalGeneration.from_pretrained(path, quantization_config=q, dtype=dtype,
                                                                    device_map=None if sharded else {'': dev})
             how.update(loaded='nf4')
         except Exception as e:
@@ -72,7 +72,7 @@ def load_vlm(path:Path|str,
             how.update(fallback=why)
     elif quantize != 'none': raise ValueError(f"quantize must be 'nf4' or 'none', got {quantize!r}")
     if model is None:
-        model = MllamaForConditionalGeneration.from_pretrained(path, torch_dtype=dtype).to(rt.device)
+        model = MllamaForConditionalGeneration.from_pretrained(path, dtype=dtype).to(rt.device)
         how['loaded'] = how['dtype']
     return model, processor, how
 
