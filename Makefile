@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 PROFILE ?= demo
 DATA    ?=
 
-.PHONY: install reproduce smoke test test-slow export clean-nbs check-sync bench
+.PHONY: install reproduce smoke rehearse test test-slow export clean-nbs check-sync bench bench-gpu
 
 $(BIN)/.installed: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ reproduce: install
 
 smoke: install
 	$(BIN)/cxr-reproduce --profile smoke
+
+## the paper profile rehearsed on a CPU: a MIMIC-sized fixture (or DATA=/path/to/mimic-cxr-jpg, only read) and a
+## stand-in model in Llama's folder format -> reports/rehearsal/paper.pdf
+rehearse: install
+	$(BIN)/cxr-reproduce --profile rehearsal $(if $(DATA),--data $(DATA))
 
 ## the test suite: every notebook through nbdev_test, closing with "N passed, N failed"
 test: install
@@ -40,3 +45,7 @@ check-sync: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+## on one GPU: the gpu tests, the CNNs' images/s at 224 px, the 11B architecture's QLoRA step and generation
+bench-gpu: install
+	$(BIN)/python bench/gpu.py

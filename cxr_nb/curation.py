@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from .core import CHEXPERT_LABELS, atomic_write, atomic_path, sha256_file, check_choice
+from .sections import read_sections
 from .integrity import id_problems, int_ids, inside_root, conflicts, as_views, check_views, VIEW_POSITIONS
 
 # %% auto #0
 __all__ = ['MIMIC_TABLES', 'MANIFEST_COLUMNS', 'SPLITS', 'SAMPLE_SHARES', 'LABEL_POLICIES', 'find_table', 'read_table',
-           'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_sections', 'read_dicom_headers',
-           'patient_split', 'sample_by_patient', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
+           'read_mimic_tables', 'mimic_image_path', 'Curation', 'check_labels', 'read_dicom_headers', 'patient_split',
+           'sample_by_patient', 'build_mimic_manifest', 'make_target', 'case_control', 'cohort_table',
            'check_curation_args', 'write_manifest', 'dataset_table']
 
 # %% ../nbs/03_curation.ipynb #3a65a30c
@@ -118,26 +119,6 @@ def check_labels(labels:pd.DataFrame, name:str):
             f" {labels.study_id.iloc[r]}), column {vals.columns[c]!r}: {str(vals.iat[r, c])!r}. Fix or blank these"
             " values; a label table is never recoded silently."
         )
-
-# %% ../nbs/03_curation.ipynb #56686016
-def _read_report(path:Path):
-    try: raw = path.read_bytes()
-    except FileNotFoundError: return None
-    try: return raw.decode('utf-8')
-    except UnicodeDecodeError: return raw.decode('latin-1')
-
-# %% ../nbs/03_curation.ipynb #1b3a22d9
-def read_sections(root:Path, manifest:pd.DataFrame, jobs:int=8):
-    """FINDINGS and IMPRESSION of each study's report file (read in parallel, sectioned by `cxr_nb.labeler`); blank
-    where no file exists."""
-    from cxr_nb.sections import section_report
-    st = manifest.drop_duplicates('study_id')[['subject_id', 'study_id']]
-    paths = [Path(root)/f'files/p{str(s)[:2]}/p{s}/s{t}.txt' for s, t in zip(st.subject_id, st.study_id)]
-    with ThreadPoolExecutor(jobs) as ex: texts = list(ex.map(_read_report, paths))
-    secs = [section_report(t) if t is not None else dict(findings='', impression='') for t in texts]
-    out = pd.DataFrame(secs, index=st.study_id.to_numpy(), columns=['findings', 'impression'])
-    out.attrs['missing_reports'] = sum(t is None for t in texts)
-    return out
 
 # %% ../nbs/03_curation.ipynb #417a6db8
 def _exists(paths, jobs=16):

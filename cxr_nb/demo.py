@@ -368,7 +368,8 @@ def sample_grid(root:Path|str, n:int=12, seed:int=0):
     root = Path(root)
     meta = pd.read_csv(root/'mimic-cxr-2.0.0-metadata.csv.gz')
     chex = pd.read_csv(root/'mimic-cxr-2.0.0-chexpert.csv.gz').set_index('study_id')
-    pick = meta.sample(min(n, len(meta)), random_state=seed)
+    meta = meta[[(root/study_folder(r.subject_id, r.study_id)/f'{r.dicom_id}.jpg').exists() for r in meta.itertuples()]]
+    pick = meta.sample(min(n, len(meta)), random_state=seed)      # among the images there (a partial download lacks some)
     cols = min(6, len(pick)); rows = -(-len(pick)//cols)
     fig, axes = plt.subplots(rows, cols, figsize=(2.3*cols, 2.9*rows), squeeze=False)
     for ax in axes.flat: ax.set_axis_off()

@@ -5,9 +5,13 @@
 # %% ../nbs/02a_sections.ipynb #6cf4dcb5
 from __future__ import annotations
 import html, re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pandas as pd
 
 # %% auto #0
-__all__ = ['strip_deid', 'section_report']
+__all__ = ['strip_deid', 'section_report', 'read_sections']
 
 # %% ../nbs/02a_sections.ipynb #61b77270
 _DEID = re.compile(r'\b_{2,}\b|_{3,}|\bX{3,}\b|X{4,}')
@@ -50,3 +54,24 @@ def section_report(text:str): # a whole report as MIMIC-CXR or Open-i writes it
         paras = [p.strip() for p in re.split(r'\n\s*\n', text) if p.strip() and not _HEADER.match(p.strip())]
         if paras: out['findings'], out['impression'] = ' '.join(paras[:-1]), paras[-1]
     return {k: ' '.join(v.split()) for k, v in out.items()}
+
+# %% ../nbs/02a_sections.ipynb #56686016
+def _read_report(path:Path):
+    try: raw = path.read_bytes()
+    except FileNotFoundError: return None
+    try: return raw.decode('utf-8')
+    except UnicodeDecodeError: return raw.decode('latin-1')
+
+# %% ../nbs/02a_sections.ipynb #1b3a22d9
+def read_sections(root:Path, # a MIMIC-CXR-JPG-layout folder
+                  manifest:pd.DataFrame, # rows with subject_id and study_id
+                  jobs:int=8):
+    """FINDINGS and IMPRESSION of each study's report file (read in parallel, sectioned by `cxr_nb.labeler`); blank
+    where no file exists."""
+    st = manifest.drop_duplicates('study_id')[['subject_id', 'study_id']]
+    paths = [Path(root)/f'files/p{str(s)[:2]}/p{s}/s{t}.txt' for s, t in zip(st.subject_id, st.study_id)]
+    with ThreadPoolExecutor(jobs) as ex: texts = list(ex.map(_read_report, paths))
+    secs = [section_report(t) if t is not None else dict(findings='', impression='') for t in texts]
+    out = pd.DataFrame(secs, index=st.study_id.to_numpy(), columns=['findings', 'impression'])
+    out.attrs['missing_reports'] = sum(t is None for t in texts)
+    return out
