@@ -15,7 +15,7 @@ from .core import project_root, check_pathology, check_choice
 # %% auto #0
 __all__ = ['CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable', 'fill',
            'load_profile', 'load_contracts', 'declared_parameters', 'context', 'expand_steps', 'shared_rule',
-           'contract_problem', 'check_parameters', 'profile_difference']
+           'contract_problem', 'check_parameters', 'profile_difference', 'rehearsal_note']
 
 # %% ../nbs/13a_profiles.ipynb #23162704
 @dataclass
@@ -324,3 +324,22 @@ def profile_difference(a:str, b:str, # profile names or paths
             va, vb = _generic(getattr(sa[n], what), fa), _generic(getattr(sb[n], what), fb)
             if va != vb: diff.append((n, what, sorted(set(va) - set(vb)), sorted(set(vb) - set(va))))
     return diff
+
+# %% ../nbs/13a_profiles.ipynb #0a88a0r2
+def rehearsal_note(prov:dict, profile:str, root:Path):
+    "The notice a rehearsal's PDF opens with; None for a profile that extends no other."
+    try: cfg = load_profile(profile, root)
+    except (FileNotFoundError, ValueError): return None
+    if not cfg.get('extends'): return None
+    sizes = '; '.join(f"{nb}: " + ', '.join(f'{k} {v}' for k, v in d.items() if k in SIZE_PARAMETERS) for nb, d in cfg.get('final', {}).items()
+                      if set(d) & set(SIZE_PARAMETERS))
+    ran = lambda stem: [v.get('parameters', {}) for v in prov.get('steps', {}).values() if Path(v.get('notebook', '')).stem == stem]
+    fixture = bool(ran('01_demo_data'))
+    models = [Path(p['model_path']) for p in ran('10_report_generation') if p.get('model_path')]
+    standin = any(((m if m.is_absolute() else root/m)/'STANDIN').exists() for m in models)
+    return (f"This run rehearses the {cfg['extends']} profile: its steps, parameter names and code paths with only sizes "
+            f"cut ({sizes}), on " + ("a fixture the compendium generated (phantom images in MIMIC-CXR-JPG's layout and "
+            "size, with real data's quirks)" if fixture else f"a sample of {prov.get('data_dir')}")
+            + (", with a stand-in report model (the tiny Mllama in Llama-3.2-11B-Vision-Instruct's folder format)"
+               if standin else '') + ". Its numbers mean nothing; that it reached this page means every step of the "
+            f"{cfg['extends']} run executed.")
