@@ -98,16 +98,15 @@ def _random_checkpoint(folder, dry):
     if dry: write_standin(folder); return dict(config='stand-in (tiny Mllama in the 11B folder format)')
     from transformers import MllamaConfig, MllamaForConditionalGeneration
     write_standin(folder)                          # tokenizer, processor (560 px tiles, 4), chat template, generation config
-    tok_len = json.loads((folder/'config.json').read_text())['text_config']['vocab_size']
+    small = json.loads((folder/'config.json').read_text())        # the stand-in's token ids
+    tok_len = small['text_config']['vocab_size']
     config = MllamaConfig()
     if bad := check_11b_config(config):
         raise SystemExit(f"MllamaConfig()'s defaults are not Llama-3.2-11B-Vision-Instruct's: {bad}")
     config.architectures = ['MllamaForConditionalGeneration']
     # the stand-in's tokenizer knows fewer tokens than 128,256; its ids all fall inside the 11B's embedding
-    config.text_config.eos_token_id = json.loads((folder/'config.json').read_text())['text_config']['eos_token_id']
-    config.text_config.pad_token_id = json.loads((folder/'config.json').read_text())['text_config']['pad_token_id']
-    config.text_config.bos_token_id = json.loads((folder/'config.json').read_text())['text_config']['bos_token_id']
-    config.image_token_index = json.loads((folder/'config.json').read_text())['image_token_index']
+    for k in ('eos_token_id', 'pad_token_id', 'bos_token_id'): setattr(config.text_config, k, small['text_config'][k])
+    config.image_token_index = small['image_token_index']
     t0 = time.perf_counter()
     torch.set_default_dtype(torch.bfloat16)
     try:

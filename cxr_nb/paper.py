@@ -8,12 +8,12 @@ import datetime, json
 from pathlib import Path
 
 from .core import project_root, atomic_write, sha256_file
-from .provenance import read_provenance, git_state, package_versions, hardware, BF16_UNITS
+from .provenance import read_provenance, step_parameters, git_state, package_versions, hardware, BF16_UNITS
 from .profiles import CREDENTIALED, rehearsal_note
 
 # %% auto #0
 __all__ = ['SECTIONS', 'SECTION_TEXT', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table',
-           'section_status', 'paper_context', 'step_parameters', 'paper_text', 'build_paper']
+           'section_status', 'paper_context', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
 SECTIONS = [
@@ -176,12 +176,6 @@ def _csv(reports:Path, name:str):
     import pandas as pd
     p = Path(reports)/'tables'/name
     return pd.read_csv(p) if p.exists() else None
-
-# %% ../nbs/12_results.ipynb #cd4abc72
-def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem such as '06_training'
-    "The parameters of every recorded execution of `notebook`."
-    return [v.get('parameters', {}) for v in prov.get('steps', {}).values()
-            if Path(v.get('notebook', '')).stem == notebook]
 
 # %% ../nbs/12_results.ipynb #769e3211
 def _values(ps, k, fmt=str, sep=' or '):

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from .core import project_root, check_pathology, check_choice
+from .provenance import step_parameters
 
 # %% auto #0
 __all__ = ['CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable', 'fill',
@@ -333,9 +334,8 @@ def rehearsal_note(prov:dict, profile:str, root:Path):
     if not cfg.get('extends'): return None
     sizes = '; '.join(f"{nb}: " + ', '.join(f'{k} {v}' for k, v in d.items() if k in SIZE_PARAMETERS) for nb, d in cfg.get('final', {}).items()
                       if set(d) & set(SIZE_PARAMETERS))
-    ran = lambda stem: [v.get('parameters', {}) for v in prov.get('steps', {}).values() if Path(v.get('notebook', '')).stem == stem]
-    fixture = bool(ran('01_demo_data'))
-    models = [Path(p['model_path']) for p in ran('10_report_generation') if p.get('model_path')]
+    fixture = bool(step_parameters(prov, '01_demo_data'))
+    models = [Path(p['model_path']) for p in step_parameters(prov, '10_report_generation') if p.get('model_path')]
     standin = any(((m if m.is_absolute() else root/m)/'STANDIN').exists() for m in models)
     return (f"This run rehearses the {cfg['extends']} profile: its steps, parameter names and code paths with only sizes "
             f"cut ({sizes}), on " + ("a fixture the compendium generated (phantom images in MIMIC-CXR-JPG's layout and "

@@ -11,7 +11,7 @@ from .core import sha256_file, atomic_write
 
 # %% auto #0
 __all__ = ['NUMERIC_PACKAGES', 'BF16_UNITS', 'CPU_FEATURES', 'hash_path', 'imported_modules', 'library_modules', 'fingerprint',
-           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance']
+           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'step_parameters']
 
 # %% ../nbs/00a_provenance.ipynb #36380f6c
 def hash_path(p:Path|str, # a file or folder
@@ -157,3 +157,9 @@ def read_provenance(path:Path): # a provenance.json
 def write_provenance(path:Path, prov:dict):
     "Write `prov` to `path` atomically (keys sorted, so that two records diff cleanly)."
     with atomic_write(path) as f: json.dump(prov, f, indent=1, sort_keys=True, default=str)
+
+# %% ../nbs/00a_provenance.ipynb #cd4abc72
+def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem such as '06_training'
+    "The parameters of every recorded execution of `notebook`."
+    return [v.get('parameters', {}) for v in prov.get('steps', {}).values()
+            if Path(v.get('notebook', '')).stem == notebook]
