@@ -148,8 +148,9 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
 def gradcam_summary(scores:pd.DataFrame):
     """Per label: images scored, pointing-game hit rate (with the rate a uniformly random peak would get: the mask's
     share of the image), mean IoU."""
-    if scores.empty: return pd.DataFrame(columns=['label', 'images', 'pointing_game', 'chance', 'mean_iou'])
     keys = [k for k in ('model', 'layer', 'label') if k in scores]
+    if scores.empty:    # no drawn finding (real radiographs have no masks): the same columns, no rows
+        return pd.DataFrame(columns=[*keys, 'images', 'pointing_game', 'chance', 'mean_iou'])
     g = scores.groupby(keys, sort=False)
     return pd.DataFrame(dict(images=g.size(), pointing_game=g.hit.mean(), chance=g.mask_share.mean(),
                              mean_iou=g.iou.mean())).reset_index()
