@@ -14,28 +14,36 @@ from .core import CHEXPERT_LABELS, atomic_path, cli
 from .sections import section_report, strip_deid
 
 # %% auto #0
-__all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'OTHER_FINDINGS', 'STATES', 'MENTION_RE', 'MENTION_GROUPS', 'SCOPE_BREAK', 'NEUTRAL',
-           'DOUBLE_NEG', 'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG', 'mention_status',
-           'sentences', 'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain', 'read_report_folder',
-           'label_file', 'main']
+__all__ = ['PHRASES', 'UNCERTAIN_PHRASES', 'ALSO_MEANS', 'OTHER_FINDINGS', 'STATES', 'MENTION_RE', 'MENTION_GROUPS',
+           'SCOPE_BREAK', 'NEUTRAL', 'DOUBLE_NEG', 'NEG_PRE', 'UNC_PRE', 'POST_UNC', 'NO_NEW', 'POST_OR', 'POST_NEG',
+           'mention_status', 'sentences', 'find_mentions', 'aggregate', 'label_report', 'label_reports', 'explain',
+           'read_report_folder', 'read_texts', 'label_file', 'main']
 
 # %% ../nbs/02_labeler.ipynb #ae6cdc77
 # Phrases that mention each observation (lower-case regular expressions). Whether a mention is positive,
 # negated or uncertain is decided afterwards from the words around it.
 PHRASES = {
+    # CheXpert's structures (mediastinum, cardiomediastinum, mediastinal configuration or silhouette, pericardial
+    # silhouette, contour) count when the clause calls them widened, enlarged or prominent; stated normal, they are STATES
     'Enlarged Cardiomediastinum': [r'(?:enlarged|widened|widening of the|prominent|prominence of the) (?:cardio)?mediastin\w*',
                                    r'mediastinal (?:widening|enlargement|prominence)',
-                                   r'(?:cardio)?mediastin\w* (?:silhouette |contours? )?(?:is |are |appears |remains )?(?:mildly |slightly )?(?:widened|enlarged|prominent)'],
+                                   r'(?:(?:cardio)?mediastin\w*|pericardial silhouette|contours?)(?: silhouette| contours?| configuration)?'
+                                   r'(?:(?!normal|not)[^.;]){0,25}?\b(?:widened|widening|enlarged|enlargement|prominent|prominence)\b',
+                                   r'cardiac silhouette and vascularity(?:(?!normal|not)[^.;]){0,25}?\b(?:widened|enlarged|prominent)\b'],
     'Cardiomegaly': [r'cardiomegaly', r'cardiac enlargement', r'increased (?:heart|cardiac) size',
                      r'(?:enlarged|enlargement of the|large|big) (?:heart|cardiac (?:silhouette|shadow|contour))',
                      r'(?:heart|cardiac (?:silhouette|shadow|contour|size)|heart size)(?:(?!normal|not)[^.;]){0,18}?\b(?:enlarged|enlargement|large)\b'],
     # as CheXpert's list: no bare "lesion" (mostly bone lesions: "expansile lesion of the right 9th rib"; 1 of the 22
     # development reports naming one has a Lung Lesion tag) and no "malignancy"/"metastasis" (a diagnosis about a mass
     # or nodule the report names anyway, often hedged or negated: "no evidence of metastatic disease")
-    'Lung Lesion': [r'nodules?', r'(?<!soft tissue )(?<!mediastinal )masse?s?\b', r'neoplasms?', r'tumou?rs?', r'carcinoma', r'cavitary', r'cavitation'],
+    # "nodular opacity/density" is a Lung Lesion and a Lung Opacity (ALSO_MEANS), as CheXpert's two lists make it
+    'Lung Lesion': [r'nodules?', r'nodular (?:densit(?:y|ies)|opacit(?:y|ies)|opacification)', r'lumps?',
+                    r'(?<!soft tissue )(?<!mediastinal )masse?s?\b', r'neoplasms?', r'tumou?rs?', r'carcinoma', r'cavitary', r'cavitation'],
     'Lung Opacity': [r'opacit(?:y|ies)', r'opacification', r'opacified', r'(?<!bone )(?<!soft tissue )densit(?:y|ies)', r'infiltrat\w*',
-                     r'air ?-?space (?:disease|process|opacit\w+)', r'haziness', r'hazy', r'ground[- ]glass'],
-    'Edema': [r'(?<!soft tissue )(?<!subcutaneous )edema', r'congestion', r'fluid overload', r'kerley', r'cephali[sz]ation',
+                     r'air ?-?space (?:disease|process|opacit\w+)', r'haziness', r'hazy', r'ground[- ]glass',
+                     r'decreased translucency', r'interstitial (?:markings?|patterns?|lung disease|lung)', r'reticular (?:patterns?|markings?)',
+                     r'reticulation', r'parenchymal scarring', r'(?:peribronchial|bronchial wall|wall) thickening', r'(?<!pleural )scar\w*'],
+    'Edema': [r'(?<!soft tissue )(?<!subcutaneous )edema', r'heart failure', r'\bchf\b', r'congestion', r'fluid overload', r'kerley', r'cephali[sz]ation',
               r'vascular (?:prominence|engorgement|redistribution)', r'(?:increased|prominent) (?:pulmonary |lung |interstitial )?vascularity',
               r'engorge\w*'],
     'Consolidation': [r'consolidat\w*'],
@@ -46,7 +54,8 @@ PHRASES = {
     'Pleural Effusion': [r'(?<!pericardial )(?<!joint )(?:pleural )?effusions?', r'pleural fluid', r'layering fluid',
                          r'blunt(?:ing|ed)? (?:of )?(?:the )?(?:right |left |bilateral |both )?(?:lateral |posterior )?costophrenic',
                          r'costophrenic (?:angles?|sulci|sulcus) (?:is |are )?(?:blunt\w*)'],
-    'Pleural Other': [r'pleural (?:thickening|plaques?|calcifications?|scar\w*)', r'fibrothorax', r'apical (?:pleural )?(?:cap|thickening)',
+    'Pleural Other': [r'pleural (?:thickening|plaques?|calcifications?|scar\w*)', r'pleur(?:al|o)[- ]?(?:parenchymal|pericardial) scar\w*',
+                      r'(?<!cystic )fibrosis', r'fibrothorax', r'apical (?:pleural )?(?:cap|thickening)',
                       r'(?:fissural|interlobar|fissure) thickening', r'thickening of the (?:minor |major |horizontal |oblique )?fissure'],
     'Fracture': [r'fractur\w*'],
     'Support Devices': [r'(?:endotracheal|et|ng|og|nasogastric|orogastric|feeding|enteric|chest|tracheostomy|dobb?hoff|gastric|thoracostomy|nasoenteric) tubes?',
@@ -59,13 +68,25 @@ PHRASES = {
                         r'\btip (?:projects?|projecting|is|at|in|over|overlies|overlying|terminat\w*|lies|extends)\b',
                         # implants: CheXpert's list has arthroplasty, coil, device, hardware, plate and screw (a prosthetic shoulder is an
                         # arthroplasty); "generator" and "leads terminating" name a pacemaker whose name de-identification masked ("cardiac XXXX generator")
-                        r'prosthe(?:sis|ses|tic)', r'arthroplasty', r'bone anchors?', r'internal fixation', r'(?:embolization |embolism )?coils\b',
-                        r'closure device', r'generator', r'\bleads (?:terminat\w*|project\w*|overl\w*|in the right|to the right)'],
+                        r'prosthe(?:sis|ses|tic)', r'arthroplasty', r'bone anchors?', r'internal fixation',
+                        r'closure device', r'generator', r'\bleads (?:terminat\w*|project\w*|overl\w*|in the right|to the right)',
+                        # CheXpert's bare nouns; the lines that are anatomy or signs (pleural, septal, Kerley B, junction and
+                        # paraspinal lines), plate-like atelectasis, nipple and skin markers and a calcified native valve are not devices
+                        r'(?<!pleural )(?<!septal )(?<!kerley )(?<!\bb )(?<!junction )(?<!paraspinal )(?<!azygoesophageal )(?<!midclavicular )lines?\b',
+                        r'tubes?\b', r'(?<!calcified )valves?\b(?! calcification)', r'devices?\b', r'plates?\b(?![- ]?like)', r'screws?\b', r'cannula\w*',
+                        r'apparatus', r'coils?\b', r'equipment', r'(?<!nipple )(?<!skin )markers?\b',
+                        r'support (?:devices?|lines?|tubes?|apparatus|equipment|hardware)'],
 }
 
 # %% ../nbs/02_labeler.ipynb #ecc373fc
-# "heart failure"/CHF: uncertain Cardiomegaly (never positive), as CheXpert's labeler does
-UNCERTAIN_PHRASES = {'Cardiomegaly': [r'heart failure', r'\bchf\b']}
+# CheXpert's rules make indistinctness (of the vessels) an uncertain Edema whatever the words around it
+UNCERTAIN_PHRASES = {'Edema': [r'(?:vascular |vessel )?indistinctness']}
+
+# a phrase that also means another observation: (observation, value), value None for the mention's own value; -1:
+# uncertain when the mention is positive or uncertain (CheXpert's exception: heart failure suggests cardiomegaly)
+ALSO_MEANS = {r'heart failure': ('Cardiomegaly', -1), r'\bchf\b': ('Cardiomegaly', -1),
+              r'nodular (?:densit(?:y|ies)|opacit(?:y|ies)|opacification)': ('Lung Opacity', None),
+              r'cardiac silhouette and vascularity(?:(?!normal|not)[^.;]){0,25}?\b(?:widened|enlarged|prominent)\b': ('Cardiomegaly', None)}
 
 # %% ../nbs/02_labeler.ipynb #d2814b98
 OTHER_FINDINGS = {'No Finding': [
@@ -83,16 +104,18 @@ OTHER_FINDINGS = {'No Finding': [
 _NORMAL = r'(?:(?!enlarg|prominen|wide)[^.;]){0,45}?(?:within normal limits|normal|unremarkable|not (?:be )?enlarged|not widened|upper limits of normal|top[- ]normal)'
 
 STATES = {
-    'Cardiomegaly': (0.0, r'\b(?:heart size|heart|cardiac silhouette|cardiac size|cardiac contours?|size of the heart)\b' + _NORMAL
+    'Cardiomegaly': (0.0, r'\b(?:heart size|heart|cardiac silhouette|cardiac size|cardiac contours?|cardiac shadow|size of the heart)\b' + _NORMAL
                           + r'|normal(?:-sized)? (?:heart|cardiac silhouette|cardiac size)'),
-    'Enlarged Cardiomediastinum': (0.0, r'\b(?:mediastinal|cardiomediastinal|mediastinum|hilar and mediastinal)(?: contours?| silhouettes?| width)?\b' + _NORMAL
+    'Enlarged Cardiomediastinum': (0.0, r'\b(?:mediastinal|cardiomediastinal|(?:cardio)?mediastinum|hilar and mediastinal|pericardial silhouette|'
+                                        r'cardiac silhouette and vascularity|contours?)(?: contours?| silhouettes?| width| configuration)?\b' + _NORMAL
                                         + r'|normal (?:cardio)?mediastinal (?:silhouette|contours?)'),
     'Pleural Effusion': (-1.0, r'costophrenic (?:angles?|sulci|sulcus)[^.;]{0,30}?(?:not (?:well )?(?:seen|visualized|included|assessed|evaluated)|obscured|excluded from)'),
 }
 
 _STATE_RE = {o: re.compile(p) for o, (v, p) in STATES.items()}
 
-_STATE_KEY = {'Cardiomegaly': ('heart', 'cardiac'), 'Enlarged Cardiomediastinum': ('mediastin', 'hilar'), 'Pleural Effusion': ('costophrenic',)}
+_STATE_KEY = {'Cardiomegaly': ('heart', 'cardiac'), 'Enlarged Cardiomediastinum': ('mediastin', 'hilar', 'contour', 'pericardial', 'vascularity'),
+              'Pleural Effusion': ('costophrenic',)}
 
 # %% ../nbs/02_labeler.ipynb #3cbaf6ee
 def _close(p, i):
@@ -157,13 +180,14 @@ NEUTRAL = re.compile(r'\bno (?:significant |substantial |appreciable |interval |
                      r'|\bnot (?:significantly )?(?:changed|increased|decreased)\b')
 
 DOUBLE_NEG = re.compile(r'\b(?:can ?not|could not|does not|not) (?:be )?(?:exclude[ds]?|rule[ds]? out|ruled out)\b'
-                        r'|\bno (?:definite |convincing |clear )?(?:way to )?exclud')
+                        r'|\bno (?:definite |convincing |clear )?(?:way to )?exclud|\bno evidence to rule out\b')
 
 NEG_PRE = re.compile(r'\b(?:no|not|without|free of|negative for|absence of|absent|resolution of|resolved|clear of|nor|neither|'
-                     r'removal of|removed|rather than|lack of|ruled out for|cleared|clearing of|exclude[sd]?)\b')
+                     r'removal of|removed|rather than|lack of|ruled out for|cleared|clearing of|exclude[sd]?|'
+                     r'history of|disappearance of|drainage of)\b')
 
 UNC_PRE = re.compile(r'\b(?:possible|possibly|probable|probably|likely|may|might|could|question(?: of)?|questionable|questioned|'
-                     r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|'
+                     r'suspicious|suspected|suspect|suspicion|concern(?:ing)? for|suggest\w*|equivocal|borderline|favou?r\w*|maybe|'
                      r'indeterminate|presum\w*|worrisome|differential|rule out|r/o|evaluate for|assess for|'
                      r'evaluation (?:of|for)|versus|vs|cannot exclude|uncertain|not certain|apparent|atypical|early|'
                      r'developing|underlying|superimposed|compatible with|consider\w*|potential\w*|correlat\w*(?: clinically)? for|'
@@ -175,7 +199,9 @@ POST_UNC = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|is not|are not) )?(?:not (?:
                       r'not well (?:seen|visualized|evaluated|assessed)|'
                       r'(?:is|are) (?:possible|suspected|questioned|likely|favored|not excluded)|(?:may|could|might) be present|'
                       r'(?:is|are) not (?:clearly|definitely|well) (?:seen|visualized|identified|demonstrated)|'
-                      r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident))')
+                      r'(?:may|might|can|could) not be (?:demonstrated|seen|visible|visualized|detected|apparent|evident)|'
+                      r'(?:is|are) (?:poorly|incompletely) (?:evaluated|assessed|visualized|seen)|(?:could|may|might|can) (?:also )?appear|'
+                      r'(?:may|might|could) (?:also )?have this appearance)')
 
 NO_NEW = re.compile(r'\bno new\b')
 
@@ -183,7 +209,7 @@ POST_OR = re.compile(r'^\W{0,3}(?:versus|vs\b|or\b)')   # "atelectasis or pneumo
 
 POST_NEG = re.compile(r'^[^.;]{0,25}?\b(?:(?:is|are|has|have|was|were) )?(?:no longer|not) '
                       r'(?:seen|present|identified|visualized|appreciated|evident|demonstrated|visible|noted|detected)\b'
-                      r'|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|absent)\b|^[^.;]{0,10}?\bwith interval resolution\b'
+                      r'|^[^.;]{0,20}?\b(?:has|have)? ?(?:resolved|cleared|been removed|removed|absent)\b|^[^.;]{0,10}?\bwith interval resolution\b'
                       r'|^[^.;]{0,25}?\b(?:appears?|is|are|remains?) '
                       r'(?:within (?:the )?(?:limits of normal|normal limits)|normal\b|unremarkable)')
 
@@ -220,14 +246,17 @@ def find_mentions(text:str): # report text (any case)
     for s in sentences(text):
         found = []
         for m in MENTION_RE.finditer(s):
-            obs, kind, _ = MENTION_GROUPS[m.lastgroup]
+            obs, kind, pat = MENTION_GROUPS[m.lastgroup]
             val, cue = mention_status(s, m.start(), m.end())
             if kind == 'uncertain' and val == 1: val, cue = -1, m.group(0)
             found.append((obs, m.group(0), val, cue, s, m.start(), m.end()))
+            if pat in ALSO_MEANS:
+                other, v = ALSO_MEANS[pat]
+                if v is None or val != 0: found.append((other, m.group(0), val if v is None else v, cue or m.group(0), s, m.start(), m.end()))
             if obs == 'Enlarged Cardiomediastinum' and 'cardiomediastinal' in m.group(0):   # the heart is part of it
                 found.append(('Cardiomegaly', m.group(0), val, cue, s, m.start(), m.end()))
         for obs, (val, _) in STATES.items():
-            if _STATE_KEY[obs][0] in s or (len(_STATE_KEY[obs]) > 1 and _STATE_KEY[obs][1] in s):
+            if any(k in s for k in _STATE_KEY[obs]):
                 for m in _STATE_RE[obs].finditer(s):
                     if not any(f[0] == obs and f[5] < m.end() and m.start() < f[6] for f in found):
                         found.append((obs, m.group(0), val, 'normal' if val == 0 else 'not well seen', s, m.start(),
@@ -299,9 +328,8 @@ def read_report_folder(folder:Path|str): # a folder holding MIMIC-layout report 
     return pd.DataFrame(rows)
 
 # %% ../nbs/02_labeler.ipynb #f211d40e
-def label_file(inp:Path|str, column:str='report'):
-    """Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns;
-    input columns named like a label are kept as `input_<name>`."""
+def read_texts(inp:Path|str, column:str='report'):
+    "The table a CSV (with a `column` of report text) or a folder of report files holds, and the name of its text column."
     inp = Path(inp)
     if inp.is_dir(): df, column = read_report_folder(inp), 'report'
     elif inp.exists():
@@ -313,6 +341,12 @@ def label_file(inp:Path|str, column:str='report'):
             raise ValueError(f"{inp} has no column {column!r}; its columns are: {', '.join(map(str, df.columns))}. "
                              "Use --column.")
     else: raise FileNotFoundError(f"{inp} does not exist.")
+    return df, column
+
+def label_file(inp:Path|str, column:str='report', texts=None): # `texts`: `read_texts`' answer, when already read
+    """Labels for a CSV (with a `column` of report text) or a folder of report files, beside the input's other columns;
+    input columns named like a label are kept as `input_<name>`."""
+    df, column = texts or read_texts(inp, column)
     labels = label_reports(df[column])
     rest = df.drop(columns=[column])
     clash = [c for c in rest.columns if c in labels.columns]
@@ -331,12 +365,24 @@ def main(argv=None):
     p.add_argument('input')
     p.add_argument('-o', '--output', required=True)
     p.add_argument('--column', default='report')
+    p.add_argument('--explain', metavar='CSV', help='also write one row per mention: the phrase, the label it gave and the cue '
+                                                   'that decided it, with the report\'s row and ids')
     a = p.parse_args(argv)
     t0 = time.time()
     if Path(a.output).resolve() == Path(a.input).resolve():
         print(f"cxr-label: {a.output} is the input; the labels go to another file (-o), the input is never overwritten",
               file=sys.stderr); return 2
-    out = label_file(a.input, a.column)
+    if a.explain and Path(a.explain).resolve() in (Path(a.input).resolve(), Path(a.output).resolve()):
+        print(f"cxr-label: --explain {a.explain} is the input or the output; name another file", file=sys.stderr); return 2
+    texts = read_texts(a.input, a.column)
+    out = label_file(a.input, a.column, texts=texts)
+    if a.explain:
+        df, col = texts
+        ids = [c for c in ('subject_id', 'study_id') if c in df.columns]
+        why = pd.concat([explain(t).assign(row=i, **{c: df[c].iloc[i] for c in ids}) for i, t in enumerate(df[col])
+                         if isinstance(t, str) and t.strip()] or [explain('')], ignore_index=True)
+        with atomic_path(a.explain) as f: why[['row', *ids, *explain('').columns]].to_csv(f, index=False)
+        print(f"cxr-label: {len(why)} mentions, each with its phrase and cue -> {a.explain}")
     if out.attrs['renamed']:
         print(f"cxr-label: the input's columns {', '.join(out.attrs['renamed'])} are kept as input_<name> beside the labels")
     try:

@@ -13,7 +13,7 @@ from .core import CHEXPERT_LABELS
 from .labeler import label_reports, explain
 
 # %% auto #0
-__all__ = ['NAIVE_KEYWORDS', 'naive_label', 'mesh_reference', 'agreement', 'f1_ci', 'disagreements']
+__all__ = ['NAIVE_KEYWORDS', 'CHEXPERT_MESH', 'naive_label', 'mesh_reference', 'agreement', 'f1_ci', 'disagreements']
 
 # %% ../nbs/02b_labeler_validation.ipynb #11717947
 NAIVE_KEYWORDS = {'Enlarged Cardiomediastinum': ['mediastinal widening', 'widened mediastinum'],
@@ -40,12 +40,30 @@ def naive_label(text:str):
                                        if o not in ('No Finding', 'Support Devices')) else np.nan
     return lab
 
+# %% ../nbs/02b_labeler_validation.ipynb #9c1e5a70
+# MeSH headings that CheXpert's definitions (stanfordmlgroup/chexpert-labeler, phrases/mention) put under an
+# observation and that the demo's MESH_MAP leaves out because a phantom does not draw them: (heading, a word the rest
+# of the term must hold, observation)
+CHEXPERT_MESH = [('cicatrix', 'lung', 'Lung Opacity'),                 # "scar", "parenchymal scarring"
+                 ('markings', 'interstitial', 'Lung Opacity'),          # "interstitial marking", "reticular marking"
+                 ('lung diseases, interstitial', '', 'Lung Opacity'),   # "interstitial lung"
+                 ('pulmonary fibrosis', '', 'Pleural Other')]           # "fibrosis" is Pleural Other in CheXpert's list
+
+def _chexpert_mesh(terms):
+    out = set()
+    for t in terms:
+        parts = [p.strip().lower() for p in str(t).split('/')]
+        out |= {o for h, need, o in CHEXPERT_MESH if parts[0] == h and (not need or need in parts[1:])}
+    return out
+
 # %% ../nbs/02b_labeler_validation.ipynb #75c2d60b
-def mesh_reference(openi:pd.DataFrame): # `cxr_nb.openi.read_openi()` output
+def mesh_reference(openi:pd.DataFrame, # `cxr_nb.openi.read_openi()` output
+                   definitions:bool=True): # add `CHEXPERT_MESH` to the demo's MESH_MAP (False: the demo's map alone)
     """0/1 reference labels from the MeSH tags; No Finding where the indexers' only tag is `normal` (CheXpert's No
     Finding means no finding at all, so a report tagged only with, say, a calcified granuloma or emphysema is not one)."""
     from cxr_nb.openi import mesh_observations
-    ref = pd.DataFrame([{o: 1 for o, *_ in mesh_observations(m)} for m in openi.mesh], index=openi.index)
+    ref = pd.DataFrame([{o: 1 for o in {o for o, *_ in mesh_observations(m)} | (_chexpert_mesh(m) if definitions else set())}
+                        for m in openi.mesh], index=openi.index)
     ref = ref.reindex(columns=list(CHEXPERT_LABELS)).fillna(0).astype(int)
     ref['No Finding'] = openi.mesh.apply(lambda m: [str(t).strip().lower() for t in m] == ['normal']).astype(int)
     return ref
