@@ -15,6 +15,7 @@ from .core import project_root
 from .profiles import Step, load_profile, is_publishable, expand_steps, check_parameters, load_contracts, _slug
 from cxr_nb.provenance import (
     fingerprint,
+    cell_origins,
     hash_path,
     git_state,
     package_versions,
@@ -182,6 +183,11 @@ def run_step(step:Step, # the step
     record.update(status='failed' if err else 'ok', wall_s=round(time.time() - t0, 2),
                   finished=datetime.datetime.now().isoformat(timespec='seconds'),
                   outputs={str(p): hash_path(_resolve(p, root)) for p in step.outputs})
+    if out_nb.exists():     # which cell wrote each result file: the paper and the site print it under the caption
+        rep = step.parameters.get('reports_dir')
+        files = [_resolve(p, root) for p in step.outputs] + [f for d in ('tables', 'figures') if rep
+                                                            for f in sorted((_resolve(rep, root)/d).glob('*.*'))]
+        record['origins'] = {_rel(Path(f), root): c for f, c in cell_origins(out_nb, files).items()}
     return record, err
 
 # %% ../nbs/13c_pipeline.ipynb #3021e677

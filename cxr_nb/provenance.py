@@ -11,7 +11,8 @@ from .core import sha256_file, atomic_write
 
 # %% auto #0
 __all__ = ['NUMERIC_PACKAGES', 'BF16_UNITS', 'CPU_FEATURES', 'hash_path', 'imported_modules', 'library_modules', 'fingerprint',
-           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'step_parameters']
+           'git_state', 'package_versions', 'hardware', 'read_provenance', 'write_provenance', 'step_parameters',
+           'cell_origins', 'file_origin', 'origin_line']
 
 # %% ../nbs/00a_provenance.ipynb #36380f6c
 def hash_path(p:Path|str, # a file or folder
@@ -163,3 +164,49 @@ def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem 
     "The parameters of every recorded execution of `notebook`."
     return [v.get('parameters', {}) for v in prov.get('steps', {}).values()
             if Path(v.get('notebook', '')).stem == notebook]
+
+# %% ../nbs/00a_provenance.ipynb #0a1b2c02
+def cell_origins(executed:Path, # an executed notebook (papermill's cell timings in its metadata)
+                 files): # paths the step may have written
+    "{file: id of the cell that was running when the file was last written}, for the files written during the run."
+    import datetime
+    nb = json.loads(Path(executed).read_text())
+    spans = []
+    for c in nb.get('cells', []):
+        pm = c.get('metadata', {}).get('papermill', {})
+        if pm.get('start_time') and pm.get('end_time') and c.get('id'):
+            spans.append((datetime.datetime.fromisoformat(pm['start_time']).timestamp(),
+                          datetime.datetime.fromisoformat(pm['end_time']).timestamp(), c['id']))
+    out = {}
+    for f in files:
+        f = Path(f)
+        if not f.is_file(): continue
+        t = f.stat().st_mtime
+        hit = [cid for s, e, cid in spans if s - 0.01 <= t <= e + 0.01]      # 10 ms: file system vs clock granularity
+        if hit: out[str(f)] = hit[-1]
+    return out
+
+# %% ../nbs/00a_provenance.ipynb #0a1b2c03
+def file_origin(prov:dict, # a run's provenance
+                path:str, # a file as the steps name it, e.g. 'reports/tables/cnn_comparison.csv'
+                root:Path|None=None): # the repository root, to match files by their cell timings when no record has them
+    """The step, notebook, cell, commit and date that wrote `path` (None when no step did): from the `origins` the
+    runner recorded, or else from the executed notebooks' cell timings."""
+    steps = prov.get('steps', {})
+    found = [(name, rec['origins'][path]) for name, rec in steps.items() if path in rec.get('origins', {})]
+    if not found and root is not None:
+        for name, rec in steps.items():
+            ex = Path(root)/rec.get('executed', '')
+            if rec.get('executed') and ex.is_file() and (cell := cell_origins(ex, [Path(root)/path]).get(str(Path(root)/path))):
+                found.append((name, cell))
+    if not found: return None
+    name, cell = found[-1]; rec = steps[name]
+    return dict(step=name, notebook=Path(rec.get('notebook', name)).stem, cell=cell, profile=prov.get('profile'),
+                commit=(rec.get('git') or {}).get('commit'), date=str(rec.get('finished', ''))[:10],
+                executed=rec.get('executed'))
+
+def origin_line(o:dict|None): # `file_origin`'s answer
+    "The short line printed under a caption: notebook, cell, profile, commit and date."
+    if not o: return ''
+    commit = (o['commit'] or 'unknown')[:7]
+    return f"From {o['notebook']} (cell {o['cell']}) · profile {o['profile']} · commit {commit} · run of {o['date']}"
