@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 PROFILE ?= demo
 DATA    ?=
 
-.PHONY: install reproduce smoke rehearse test test-slow export clean-nbs check-sync bench bench-gpu
+.PHONY: install reproduce smoke rehearse test test-slow export clean-nbs check-sync bench bench-gpu site browser
 
 $(BIN)/.installed: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,18 @@ rehearse: install
 test: install
 	$(BIN)/cxr-test
 
-test-slow: install
+test-slow: install browser
 	$(BIN)/cxr-test --flags "slow" --flagged
+
+## the executed notebooks of the last run as an offline site (REPORTS=reports/<profile> for another profile)
+site: install
+	$(BIN)/cxr-site --reports $(or $(REPORTS),reports)
+
+## headless Chromium and its driver from Debian, for the site's browser test (installed when run as root)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	    else echo "browser: Chromium is missing; run: sudo apt-get install chromium chromium-driver"; fi; }
 
 export: install
 	$(BIN)/nbdev_export && $(BIN)/nbdev_clean

@@ -8,11 +8,12 @@ import datetime, json
 from pathlib import Path
 
 from .core import project_root, atomic_write, sha256_file
-from .provenance import read_provenance, step_parameters, git_state, package_versions, hardware, BF16_UNITS
+from .provenance import (read_provenance, step_parameters, git_state, package_versions, hardware, BF16_UNITS,
+                               file_origin, origin_line)
 from .profiles import CREDENTIALED, rehearsal_note
 
 # %% auto #0
-__all__ = ['SECTIONS', 'SECTION_TEXT', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table',
+__all__ = ['SECTIONS', 'SECTION_TEXT', 'SOURCE_NOTES', 'STUDY', 'shows_patients', 'figure_width', 'display_table', 'how_to_cite',
            'section_status', 'paper_context', 'paper_text', 'build_paper']
 
 # %% ../nbs/12_results.ipynb #b0e79a66
@@ -29,7 +30,8 @@ SECTIONS = [
          figures=[('figures/cnn_comparison.png', 'Test ROC-AUC per label and architecture with 95% CIs (bootstrap over patients).'),
                   ('figures/training_curves.png', 'Training and validation loss per epoch (star: the checkpoint kept) and validation macro ROC-AUC.')]),
     dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced: case/control models at 0.5 and at Youden\'s J, beside the published rows',
-         files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'],
+         # the published values exactly as printed (73.85%, 0.8618): accuracy in percent with two decimals, four digits
+         files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'], digits=4, percent=['Accuracy'],
          figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
                    'confusion at Youden\'s J, reliability.'),
                   ('figures/roc_resnet18.png', 'ResNet-18 (multi-label): test ROC curve of every label with both classes in test, AUC with 95% CI, positives.')]),
@@ -71,7 +73,8 @@ def figure_width(path:Path, max_ratio:float=1.25):
     return round(min(100.0, 100*max_ratio*w/h), 1)
 
 # %% ../nbs/12_results.ipynb #2486d870
-def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None):
+def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None,
+                  percent=()): # columns of fractions printed as percentages with `digits - 2` decimals
     """A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`),
     numbers rounded, blanks empty."""
     import pandas as pd
@@ -89,7 +92,10 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
             else str(int(x)) if isinstance(x, float) else str(x)
         )
     )
-    return [list(map(str, t.columns))] + [[fmt(x) for x in r] for r in t.itertuples(index=False)]
+    pct = lambda x: '' if pd.isna(x) else f'{100*x:.{max(digits - 2, 0)}f}%'
+    cols = list(t.columns)
+    return [list(map(str, cols))] + [[pct(x) if c in percent and isinstance(x, float) else fmt(x) for c, x in zip(cols, r)]
+                                     for r in t.itertuples(index=False)]
 
 # %% ../nbs/12_results.ipynb #c0a1e102
 def _controls_text(reports:Path):
@@ -118,28 +124,44 @@ def _labeler_section_text(reports:Path):
 
 SECTION_TEXT = {'controls': _controls_text, 'explain': _explain_text, 'labeler': _labeler_section_text}
 
+# %% ../nbs/12_results.ipynb #c17e0a02
+def how_to_cite(root:Path, commit:str|None, date:str): # the repository root, the run's commit and date (YYYY-MM-DD)
+    "What the paper's 'How to cite' box prints, from `CITATION.cff`."
+    import yaml
+    cff = yaml.safe_load((Path(root)/'CITATION.cff').read_text())
+    authors = ', '.join(a.get('name') or ' '.join(x for x in (a.get('given-names'), a.get('family-names')) if x)
+                        for a in cff.get('authors', []))
+    return dict(title=cff['title'], authors=authors, version=str(cff.get('version', '')), commit=(commit or 'unknown')[:10],
+                date=date, url=cff.get('repository-code', ''), message=cff.get('message', ''),
+                datasets=[r['title'] for r in cff.get('references', []) if r.get('type') == 'dataset'])
+
 # %% ../nbs/12_results.ipynb #4ebfc3bb
 def section_status(reports:Path, root:Path|None=None, # the reports folder of a profile, and the repository root
-                   publishable:bool=False): # leave out the figures that show patient images (`shows_patients`)
-    """Each section with `present` (all its files exist), the files that are missing, its tables ready to print, the
-    figures that exist and those withheld."""
+                   publishable:bool=False, # leave out the figures that show patient images (`shows_patients`)
+                   prov:dict|None=None): # the run's provenance (default: `<reports>/runs/provenance.json`)
+    """Each section with `present` (all its files exist), the files that are missing, its tables ready to print with
+    the line saying which cell made each, the figures that exist (with theirs) and those withheld."""
     root = Path(root or project_root())
+    prov = prov if prov is not None else read_provenance(reports/'runs'/'provenance.json')
+    key = lambda f: str((reports/f).resolve().relative_to(root)) if (reports/f).resolve().is_relative_to(root) else str(reports/f)
+    origin = lambda f: origin_line(file_origin(prov, key(f), root))
     out = []
     for s in SECTIONS:
         missing = [f for f in s['files'] if not (reports/f).exists()]
         if missing and s.get('optional'): continue      # a section that only some profiles produce (the demo's controls)
-        tables = [display_table(reports/f, s.get('where'), s.get('drop', ()),
-                                keep=s.get('keep')) for f in s['files']] if not missing else []
+        tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), digits=s.get('digits', 3),
+                                keep=s.get('keep'), percent=s.get('percent', ())) for f in s['files']] if not missing else []
         withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
         figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists()
                 and (reports/f).resolve().is_relative_to(root)]
         figures = [dict(path='/' + str((reports/f).resolve().relative_to(root)), caption=c,
-                        width=figure_width(reports/f))
+                        width=figure_width(reports/f), origin=origin(f))
                    for f, c in figs if f not in withheld]
         text = SECTION_TEXT[s['key']](reports) if s['key'] in SECTION_TEXT and not missing else None
-        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures', 'optional')},
-                        present=not missing, missing=missing, text=text,
-                        tables=tables, figures=figures, withheld=withheld))
+        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures', 'optional', 'digits', 'percent')},
+                        present=not missing, missing=missing, text=text, tables=tables,
+                        table_origins=[origin(f) for f in s['files']] if not missing else [],
+                        figures=figures, withheld=withheld))
     return out
 
 # %% ../nbs/12_results.ipynb #832edc13
@@ -183,7 +205,8 @@ def paper_context(reports:Path, # the reports folder of a profile
                 reports_dir=rel(reports), git=git_state(root), packages=package_versions(), hardware=hardware(),
                 steps=steps, total_wall_s=round(sum(s['wall_s'] or 0 for s in steps), 1), tables=tables,
                 data_inputs=data_inputs,
-                sections=section_status(reports, root, publishable), built=datetime.date.today().isoformat(),
+                sections=section_status(reports, root, publishable, prov), built=datetime.date.today().isoformat(),
+                cite=how_to_cite(root, git_state(root).get('commit'), max((v.get('finished', '') for v in prov.get('steps', {}).values()), default='')[:10]),
                 publishable=publishable, credentialed=source in CREDENTIALED, stripped=stripped,
                 rehearsal=rehearsal_note(prov, profile, root), **paper_text(reports, prov, source))
 

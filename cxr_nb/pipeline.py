@@ -192,9 +192,9 @@ def run_step(step:Step, # the step
 
 # %% ../nbs/13c_pipeline.ipynb #3021e677
 def _audit(runs:Path, data_dir:Path, log):
-    "Fail a publishable run whose executed notebooks, tables or paper context would leak patient data."
+    "Fail a publishable run whose executed notebooks, tables, paper context or site would leak patient data."
     leaks = audit_publishable(runs, report_texts(data_dir),
-                              also=[runs.parent/'tables', runs.parent/'paper_context.json'])
+                              also=[runs.parent/'tables', runs.parent/'paper_context.json', runs.parent/'site'])
     log(
         f"publishable: audited {len(list(runs.glob('*.ipynb')))} executed notebooks and the tables against the reports"
         f" in {data_dir}: "

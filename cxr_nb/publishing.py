@@ -4,7 +4,7 @@
 
 # %% ../nbs/13b_publishing.ipynb #dd616384
 from __future__ import annotations
-import re
+import html, re
 from pathlib import Path
 
 import nbformat
@@ -85,6 +85,10 @@ def _places(runs_dir:Path, also, n:int):
         for f in ([a] if a.is_file() else sorted(a.rglob('*')) if a.is_dir() else []):
             if f.is_file() and f.suffix in ('.csv', '.json', '.md', '.tex', '.txt'):
                 scan(str(f), None, f.read_text(errors='replace'))
+            elif f.is_file() and f.suffix == '.html':      # the site: embedded images, and the text a reader sees
+                text = f.read_text(errors='replace')
+                if _IMG_HTML.search(text): rows.append(dict(file=str(f), cell=None, kind='image', detail='embedded <img>'))
+                scan(str(f), None, html.unescape(re.sub(r'<[^>]+>', ' ', text)))
     return rows, found
 
 # %% ../nbs/13b_publishing.ipynb #2e516ba9
