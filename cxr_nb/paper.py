@@ -312,10 +312,11 @@ def _study_sentences(study):
                    f"our 95% interval for {len(ins)} of them" + (f" ({', '.join(ins)})" if ins else '') + '.')
     if 'Cardiomegaly' in ours.index:
         yj = study[(study.Source == "compendium, Youden's J") & (study.Disease == 'Cardiomegaly')]
-        out.append(f"Cardiomegaly accuracy is {ours.loc['Cardiomegaly', 'Accuracy']:.2f} at the fixed threshold 0.5"
-                   + (f" and {yj.Accuracy.iloc[0]:.2f} at the threshold chosen on validation ({yj.Threshold.iloc[0]:.2f})"
+        # accuracy in percent with two decimals and AUC with four, as the study printed them (27.27%, 0.6000)
+        out.append(f"Cardiomegaly accuracy is {100*ours.loc['Cardiomegaly', 'Accuracy']:.2f}% at the fixed threshold 0.5"
+                   + (f" and {100*yj.Accuracy.iloc[0]:.2f}% at the threshold chosen on validation ({yj.Threshold.iloc[0]:.2f})"
                       if len(yj) else '')
-                   + f"; the study reported {STUDY['cardiomegaly_accuracy']:.2f} at AUC {STUDY['cardiomegaly_auc']:.2f}, "
+                   + f"; the study reported {100*STUDY['cardiomegaly_accuracy']:.2f}% at AUC {STUDY['cardiomegaly_auc']:.4f}, "
                    "which is what a fixed threshold on imbalanced data gives.")
     return out
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_provenance.ipynb #b63b4612
 from __future__ import annotations
-import ast, hashlib, importlib.metadata, json, os, platform, subprocess
+import ast, functools, hashlib, importlib.metadata, json, os, platform, subprocess
 from pathlib import Path
 
 from .core import sha256_file, atomic_write
@@ -166,17 +166,22 @@ def step_parameters(prov:dict, notebook:str): # provenance, and a notebook stem 
             if Path(v.get('notebook', '')).stem == notebook]
 
 # %% ../nbs/00a_provenance.ipynb #0a1b2c02
-def cell_origins(executed:Path, # an executed notebook (papermill's cell timings in its metadata)
-                 files): # paths the step may have written
-    "{file: id of the cell that was running when the file was last written}, for the files written during the run."
+@functools.lru_cache(maxsize=64)
+def _cell_spans(executed:str, mtime_ns:int): # a notebook, read again when it changed
+    "(start, end, cell id) of every executed cell, from papermill's timings."
     import datetime
-    nb = json.loads(Path(executed).read_text())
     spans = []
-    for c in nb.get('cells', []):
+    for c in json.loads(Path(executed).read_text()).get('cells', []):
         pm = c.get('metadata', {}).get('papermill', {})
         if pm.get('start_time') and pm.get('end_time') and c.get('id'):
             spans.append((datetime.datetime.fromisoformat(pm['start_time']).timestamp(),
                           datetime.datetime.fromisoformat(pm['end_time']).timestamp(), c['id']))
+    return tuple(spans)
+
+def cell_origins(executed:Path, # an executed notebook (papermill's cell timings in its metadata)
+                 files): # paths the step may have written
+    "{file: id of the cell that was running when the file was last written}, for the files written during the run."
+    spans = _cell_spans(str(executed), Path(executed).stat().st_mtime_ns)
     out = {}
     for f in files:
         f = Path(f)
