@@ -31,7 +31,7 @@ SECTIONS = [
                   ('figures/training_curves.png', 'Training and validation loss per epoch (star: the checkpoint kept) and validation macro ROC-AUC.')]),
     dict(key='resnet18', title='The study\'s ResNet-18 table, reproduced: case/control models at 0.5 and at Youden\'s J, beside the published rows',
          # the published values exactly as printed (73.85%, 0.8618): accuracy in percent with two decimals, four digits
-         files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'], digits=4, percent=['Accuracy'],
+         files=['tables/study_resnet18.csv'], notebook='07_evaluation', drop=['Images'], digits=4, percent=['Accuracy'], fixed=True,
          figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
                    'confusion at Youden\'s J, reliability.'),
                   ('figures/roc_resnet18.png', 'ResNet-18 (multi-label): test ROC curve of every label with both classes in test, AUC with 95% CI, positives.')]),
@@ -74,7 +74,8 @@ def figure_width(path:Path, max_ratio:float=1.25):
 
 # %% ../nbs/12_results.ipynb #2486d870
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None,
-                  percent=()): # columns of fractions printed as percentages with `digits - 2` decimals
+                  percent=(), # columns of fractions printed as percentages with `digits - 2` decimals
+                  fixed:bool=False): # keep trailing zeros (0.7270 as the study printed it, not 0.727)
     """A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`),
     numbers rounded, blanks empty."""
     import pandas as pd
@@ -87,7 +88,7 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
         ''
         if pd.isna(x)
         else (
-            f'{x:.{digits}f}'.rstrip('0').rstrip('.')
+            (f'{x:.{digits}f}' if fixed else f'{x:.{digits}f}'.rstrip('0').rstrip('.'))
             if isinstance(x, float) and not float(x).is_integer()
             else str(int(x)) if isinstance(x, float) else str(x)
         )
@@ -150,7 +151,8 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
         missing = [f for f in s['files'] if not (reports/f).exists()]
         if missing and s.get('optional'): continue      # a section that only some profiles produce (the demo's controls)
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), digits=s.get('digits', 3),
-                                keep=s.get('keep'), percent=s.get('percent', ())) for f in s['files']] if not missing else []
+                                keep=s.get('keep'), percent=s.get('percent', ()), fixed=s.get('fixed', False))
+                  for f in s['files']] if not missing else []
         withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
         figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists()
                 and (reports/f).resolve().is_relative_to(root)]
@@ -158,7 +160,7 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
                         width=figure_width(reports/f), origin=origin(f))
                    for f, c in figs if f not in withheld]
         text = SECTION_TEXT[s['key']](reports) if s['key'] in SECTION_TEXT and not missing else None
-        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures', 'optional', 'digits', 'percent')},
+        out.append(dict({k: v for k, v in s.items() if k not in ('where', 'drop', 'keep', 'figures', 'optional', 'digits', 'percent', 'fixed')},
                         present=not missing, missing=missing, text=text, tables=tables,
                         table_origins=[origin(f) for f in s['files']] if not missing else [],
                         figures=figures, withheld=withheld))

@@ -221,8 +221,8 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     root = Path(root or project_root()); cfg = load_profile(profile, root); pub = is_publishable(cfg, publishable)
     contracts = load_contracts(root)
-    steps = select_steps([check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)], cfg['name'],
-                         only, start)
+    every = [check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)]
+    steps = select_steps(every, cfg['name'], only, start)
     runs = _resolve(cfg['reports_dir'], root)/'runs'
     prov_path = runs/'provenance.json'
     prov = read_provenance(prov_path)
@@ -236,6 +236,11 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     runs.mkdir(parents=True, exist_ok=True)
     prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']),
                 publishable=pub)
+    # the provenance describes this profile's run: records of steps it no longer has would show in the paper and the site
+    if gone := sorted(set(prov['steps']) - {s.name for s in every}):
+        for k in gone: del prov['steps'][k]
+        write_provenance(prov_path, prov)
+        log(f"provenance: dropped the records of {len(gone)} steps that profile {cfg['name']} no longer has: {', '.join(gone)}")
     if pub:
         log(
             "publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged"

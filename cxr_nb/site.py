@@ -53,7 +53,9 @@ def notebook_page(executed:Path, step:str, record:dict): # an executed notebook,
     from nbconvert import HTMLExporter
     nb = nbformat.read(str(executed), as_version=4)
     injected = [''.join(c.source) for c in nb.cells if 'injected-parameters' in c.get('metadata', {}).get('tags', [])]
-    body, _ = HTMLExporter(template_name='basic').from_notebook_node(nb)
+    exporter = HTMLExporter(template_name='basic')
+    exporter.log.setLevel('ERROR')      # not a warning per figure without alt text (matplotlib's have none)
+    body, _ = exporter.from_notebook_node(nb)
     git = record.get('git') or {}
     facts = (f"<p>Notebook <code>{html.escape(record.get('notebook', ''))}</code> · status "
              f"<span class='status-{record.get('status')}'>{record.get('status')}</span> · {record.get('wall_s')} s · "
@@ -122,6 +124,9 @@ def build_site(reports:Path|str='reports', # the profile's reports folder (relat
     "Write the site of the run recorded in `<reports>/runs/provenance.json`; return the index's path."
     root = Path(root or project_root()).resolve(); reports = (root/reports).resolve()
     prov = read_provenance(reports/'runs'/'provenance.json')
+    # the site's own step is left out: while it runs its record is not written yet, so the same site comes out of the
+    # pipeline's step and of cxr-site afterwards
+    prov['steps'] = {k: v for k, v in prov.get('steps', {}).items() if Path(v.get('notebook', '')).stem != '13g_site'}
     if not prov.get('steps'):
         raise FileNotFoundError(f"{reports/'runs'/'provenance.json'} records no step: run cxr-reproduce first, then build the site.")
     out = Path(out or reports/'site'); (out/'runs').mkdir(parents=True, exist_ok=True)
