@@ -1,10 +1,36 @@
-"""ResNet-18 inference at 224 px: the project's fast path (batch norm folded, bf16, channels_last; torch.compile with freezing, 16 images per pass) vs plain fp32 eager (target: at least 6x).
+"""ResNet-18 inference at 224 px: the project's fast path (batch norm folded, bf16, channels_last; torch.compile with freezing, 16 images per pass) vs plain fp32 eager (target: at least 6x), and beside it the engines a user could pick instead: ONNX Runtime and OpenVINO on the same model exported to ONNX (when installed).
 
 The paths are timed in interleaved rounds (each round runs every path once over the same batch of 64) and each is
 summarised by its median round: this machine's speed drifts by up to 2x within a minute (shared cores), and
 interleaving exposes every path to the same drift, so the ratio is fair even when the absolute figures move.
 """
-import statistics, time
+import os, statistics, tempfile, time
+from pathlib import Path
+
+def peers(plain, x, threads):
+    """The engines a user would deploy the model with, on its ONNX export (batch norm folded by the exporter's constant
+    folding): {name: function of a float32 NCHW numpy batch}. Engines that are not installed are left out with a line."""
+    import torch
+    out, d = {}, Path(tempfile.mkdtemp())
+    onnx_path = d/'resnet18.onnx'
+    torch.onnx.export(plain, x[:1], str(onnx_path), input_names=['image'], output_names=['logits'], dynamo=False,
+                      dynamic_axes={'image': {0: 'batch'}, 'logits': {0: 'batch'}}, opset_version=17)
+    try:
+        import onnxruntime as ort
+        so = ort.SessionOptions(); so.intra_op_num_threads = threads; so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        sess = ort.InferenceSession(str(onnx_path), so, providers=['CPUExecutionProvider'])
+        out['onnxruntime_fp32'] = lambda b, sess=sess: sess.run(None, {'image': b})[0]
+    except ImportError: print('  onnxruntime not installed: left out')
+    try:
+        import openvino as ov
+        core = ov.Core(); m = core.read_model(str(onnx_path))
+        for prec in ('f32', 'bf16'):
+            c = core.compile_model(m, 'CPU', {'INFERENCE_PRECISION_HINT': prec, 'INFERENCE_NUM_THREADS': threads,
+                                              'PERFORMANCE_HINT': 'LATENCY'})
+            out[f'openvino_{prec}'] = lambda b, c=c: c(b)[0]
+    except ImportError: print('  openvino not installed: left out')
+    return out
 
 def run(batch=64, size=224, rounds=7, target=6.0):
     import torch
@@ -26,6 +52,12 @@ def run(batch=64, size=224, rounds=7, target=6.0):
             fast(prep(x)); setup[name] = round(time.perf_counter() - t0, 1)   # compiles both shapes (16, and 64 for whole batches)
             err[name] = round(float((torch.sigmoid(fast(prep(x[:16])).float()) - ref).abs().max()), 4)
         paths[name] = lambda b, fast=fast, prep=prep: fast(prep(b))
+    engines = peers(plain, x, torch.get_num_threads())
+    xn, refn = x.numpy(), ref.numpy()
+    for name, f in engines.items():
+        t0 = time.perf_counter(); f(xn); setup[name] = round(time.perf_counter() - t0, 1)
+        err[name] = round(float(abs(1/(1 + __import__('numpy').exp(-f(xn[:16]))) - refn).max()), 4)
+        paths[name] = lambda b, f=f: f(b.numpy())
     speed = {k: [] for k in paths}
     with torch.inference_mode():
         for f in paths.values(): f(x)                                          # warm-up
@@ -34,9 +66,11 @@ def run(batch=64, size=224, rounds=7, target=6.0):
                 t0 = time.perf_counter(); f(x); speed[k].append(batch/(time.perf_counter() - t0))
     med = {k: round(statistics.median(v), 1) for k, v in speed.items()}
     best = max(med['fast'], med['fast_compiled'])
+    fastest_peer = max(engines, key=lambda k: med[k]) if engines else None
     res = dict(batch=batch, size=size, threads=torch.get_num_threads(), rounds=rounds,
                fp32_eager_images_per_s=med['fp32_eager'],
-               **{f'{k}_images_per_s': med[k] for k in variants}, **{f'{k}_setup_s': v for k, v in setup.items()},
+               **{f'{k}_images_per_s': med[k] for k in [*variants, *engines]}, **{f'{k}_setup_s': v for k, v in setup.items()},
+               fastest_peer=fastest_peer, project_vs_fastest_peer=round(best/med[fastest_peer], 2) if engines else None,
                **{f'{k}_max_prob_error': v for k, v in err.items()},
                spread=({k: [round(min(v), 1), round(max(v), 1)] for k, v in speed.items()}),
                speedup=round(best/med['fp32_eager'], 2), speedup_eager=round(med['fast']/med['fp32_eager'], 2),
@@ -46,4 +80,8 @@ def run(batch=64, size=224, rounds=7, target=6.0):
           f"{med['fast']} ({res['speedup_eager']}x; 16 per pass {med['fast_16_per_pass']}); + torch.compile (freezing) "
           f"{med['compiled_whole_batch']}, 16 per pass {med['fast_compiled']} (compile {setup['fast_compiled']} s, max probability "
           f"difference {err['fast_compiled']}); {res['speedup']}x (target {target:.0f}x: {'met' if res['meets_target'] else 'NOT met'})")
+    for k in engines:
+        print(f"  peer {k}: {med[k]} images/s (setup {setup[k]} s, max probability difference {err[k]} against fp32 eager)")
+    if engines:
+        print(f"  the project's fastest path against the fastest peer ({fastest_peer}): {res['project_vs_fastest_peer']}x")
     return res

@@ -15,7 +15,7 @@ from .metrics import OPERATING_POINTS
 from .gradcam import load_run_model, grad_cam
 
 # %% auto #0
-__all__ = ['run_thresholds', 'heatmap_names', 'predict_images', 'predict_main']
+__all__ = ['run_thresholds', 'heatmap_names', 'predict_images', 'predict_images_onnx', 'predict_main']
 
 # %% ../nbs/07c_predict.ipynb #d5c01e73
 def run_thresholds(run:Path|str, operating_point:str='youden'):
@@ -87,6 +87,25 @@ def predict_images(run:Path|str, paths, operating_point:str='youden', heatmap_di
         if heatmap_dir: _heatmap_png(model, x, img, prob, thr, labels, heat)
     return pd.DataFrame(rows)
 
+# %% ../nbs/07c_predict.ipynb #2576149b
+def predict_images_onnx(model:Path|str, paths, operating_point:str='youden'): # a .onnx written by cxr-export
+    """`predict_images` with a run exported by `cxr-export` (07d_export), on ONNX Runtime: the thresholds come from
+    the file's metadata; no Grad-CAM (it needs the run's PyTorch checkpoint)."""
+    from cxr_nb.images import read_image, fit_square
+    from cxr_nb.export import onnx_scorer
+    score, meta = onnx_scorer(model)
+    size, labels, thr = meta['cxr_size'], meta['cxr_labels'], meta['cxr_thresholds'].get(operating_point)
+    if thr is None: raise ValueError(f"{model} has no {operating_point!r} thresholds; it has {sorted(meta['cxr_thresholds'])}.")
+    rows = []
+    for p in map(Path, paths):
+        try: img = fit_square(read_image(p, size), size)
+        except Exception as e:
+            raise ValueError(f"{p}: cannot be read as a radiograph ({type(e).__name__}: {e}).") from None
+        for l, pr in zip(labels, score(img[None, None])[0]):
+            rows.append(dict(image=str(p), label=l, probability=float(pr), threshold=float(thr[l]),
+                             positive=bool(pr >= thr[l]), heatmap=None))
+    return pd.DataFrame(rows)
+
 # %% ../nbs/07c_predict.ipynb #2576149a
 @cli('cxr-predict')
 def predict_main(argv=None):
@@ -95,15 +114,20 @@ def predict_main(argv=None):
     p = argparse.ArgumentParser(prog='cxr-predict',
                                 description='Score chest radiographs (JPEG, PNG, DICOM) with a trained run.')
     p.add_argument('images', nargs='+')
-    p.add_argument('--checkpoint', required=True,
-                   help='a run folder written by 06_training / cxr-train (its best.pt), or a .pt file in one')
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument('--checkpoint', help='a run folder written by 06_training / cxr-train (its best.pt), or a .pt file in one')
+    src.add_argument('--onnx', metavar='MODEL.onnx', help='a run exported by cxr-export (scored with ONNX Runtime; no --heatmap)')
     p.add_argument('--operating-point', default='youden', choices=OPERATING_POINTS,
                    help="thresholds: 'youden' or 'f1' (chosen on validation) or 'fixed' (0.5)")
     p.add_argument('--heatmap', metavar='DIR', help='write a Grad-CAM PNG per image into DIR')
     p.add_argument('-o', '--out', help='also write the table as CSV')
     a = p.parse_args(argv)
-    ck = Path(a.checkpoint); run, weights = (ck.parent, ck.name) if ck.suffix == '.pt' else (ck, 'best.pt')
-    res = predict_images(run, a.images, a.operating_point, a.heatmap, weights)
+    if a.onnx:
+        if a.heatmap: raise ValueError("--heatmap needs the run's checkpoint (Grad-CAM runs on the PyTorch model): use --checkpoint")
+        res = predict_images_onnx(a.onnx, a.images, a.operating_point)
+    else:
+        ck = Path(a.checkpoint); run, weights = (ck.parent, ck.name) if ck.suffix == '.pt' else (ck, 'best.pt')
+        res = predict_images(run, a.images, a.operating_point, a.heatmap, weights)
     print(res.drop(columns='heatmap').assign(probability=res.probability.round(3), threshold=res.threshold.round(3))
           .to_string(index=False))
     if a.out:
