@@ -70,7 +70,8 @@ def project_files(root:Path): # the repository root
     if not files or not (root/'.git').exists():
         files = [p.relative_to(root).as_posix() for p in root.rglob('*')
                  if p.is_file() and not any(part.startswith('.') for part in p.relative_to(root).parts)]
-    keep = lambda f: not f.startswith('data/') and (not f.startswith('reports/') or f.endswith('.typ'))
+    # in reports/ only the paper's sources (its template and bibliography), not what a run generated
+    keep = lambda f: not f.startswith('data/') and (not f.startswith('reports/') or f.endswith(('.typ', '.bib')))
     return sorted(f for f in files if keep(f) and (root/f).is_file())
 
 # %% ../nbs/13d_verify.ipynb #b50e3cd6
