@@ -88,7 +88,9 @@ def _places(runs_dir:Path, also, n:int):
             elif f.is_file() and f.suffix == '.html':      # the site: embedded images, and the text a reader sees
                 text = f.read_text(errors='replace')
                 if _IMG_HTML.search(text): rows.append(dict(file=str(f), cell=None, kind='image', detail='embedded <img>'))
-                scan(str(f), None, html.unescape(re.sub(r'<[^>]+>', ' ', text)))
+                # a notebook's page (site/runs/) renders an executed notebook audited above, outputs cell by cell; its
+                # text also holds the code, whose example sentences would read as report text: only images count there
+                if f.parent.name != 'runs': scan(str(f), None, html.unescape(re.sub(r'<[^>]+>', ' ', text)))
     return rows, found
 
 # %% ../nbs/13b_publishing.ipynb #2e516ba9
