@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .core import CHEXPERT_LABELS, atomic_path, cli
-from .metrics import OPERATING_POINTS
+from .metrics import OPERATING_POINTS, run_thresholds
 
 # %% auto #0
 __all__ = ['export_onnx', 'onnx_scorer', 'main']
@@ -32,7 +32,6 @@ def export_onnx(run:Path|str, # a run folder written by 06_training / cxr-train
     "Write the run as an ONNX model with its preprocessing and thresholds in the metadata; return the metadata."
     import torch, onnx
     from cxr_nb.gradcam import load_run_model
-    from cxr_nb.predict import run_thresholds
     model, info = load_run_model(run, checkpoint)
     cfg = info['config']; size = int(cfg['size'])
     labels = list(CHEXPERT_LABELS) if cfg['pathology'] == 'all' else [cfg['pathology']]

@@ -12,7 +12,7 @@ import pandas as pd
 
 # %% auto #0
 __all__ = ['METRICS', 'OPERATING_POINTS', 'labels_in', 'check_predictions', 'read_predictions', 'patient_weights',
-           'choose_threshold', 'evaluate', 'wide', 'paired_auc_test']
+           'choose_threshold', 'run_thresholds', 'evaluate', 'wide', 'paired_auc_test']
 
 # %% ../nbs/06a_metrics.ipynb #753768e8
 def labels_in(pred:pd.DataFrame):
@@ -129,6 +129,24 @@ def _undefined_reason(y):
     if y.all(): return 'only positive images in the test set: AUC undefined'
     if not y.any(): return 'no positive images in the test set: AUC, sensitivity and F1 undefined'
     return ''
+
+# %% ../nbs/06a_metrics.ipynb #d5c01e73
+def run_thresholds(run:Path|str, operating_point:str='youden'):
+    """Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where
+    none was chosen."""
+    f = Path(run)/'metrics.csv'
+    if not f.exists():
+        raise FileNotFoundError(f"{f} does not exist; the run did not finish (06_training writes it after training).")
+    m = pd.read_csv(f)
+    if operating_point not in set(m.operating_point):
+        raise ValueError(f"{f} has no {operating_point!r} thresholds; it has {sorted(set(m.operating_point))}.")
+    t = (
+        m[(m.operating_point == operating_point) & ~m.label.isin(['macro', 'micro'])]
+        .drop_duplicates('label')
+        .set_index('label')
+        .threshold
+    )
+    return t.fillna(0.5)
 
 # %% ../nbs/06a_metrics.ipynb #f74b73ab
 def _check_validation(validate:pd.DataFrame, test:pd.DataFrame, labels:list):

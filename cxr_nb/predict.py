@@ -11,29 +11,11 @@ import numpy as np
 import pandas as pd
 
 from .core import CHEXPERT_LABELS, atomic_path, cli
-from .metrics import OPERATING_POINTS
+from .metrics import OPERATING_POINTS, run_thresholds   # run_thresholds: 06a_metrics, beside the operating points
 from .gradcam import load_run_model, grad_cam
 
 # %% auto #0
-__all__ = ['run_thresholds', 'heatmap_names', 'predict_images', 'predict_images_onnx', 'predict_main']
-
-# %% ../nbs/07c_predict.ipynb #d5c01e73
-def run_thresholds(run:Path|str, operating_point:str='youden'):
-    """Per label, the threshold the run's validation chose at `operating_point` (from its metrics.csv); 0.5 where
-    none was chosen."""
-    f = Path(run)/'metrics.csv'
-    if not f.exists():
-        raise FileNotFoundError(f"{f} does not exist; the run did not finish (06_training writes it after training).")
-    m = pd.read_csv(f)
-    if operating_point not in set(m.operating_point):
-        raise ValueError(f"{f} has no {operating_point!r} thresholds; it has {sorted(set(m.operating_point))}.")
-    t = (
-        m[(m.operating_point == operating_point) & ~m.label.isin(['macro', 'micro'])]
-        .drop_duplicates('label')
-        .set_index('label')
-        .threshold
-    )
-    return t.fillna(0.5)
+__all__ = ['heatmap_names', 'predict_images', 'predict_images_onnx', 'predict_main']
 
 # %% ../nbs/07c_predict.ipynb #84cb0101
 def heatmap_names(paths):
