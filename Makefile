@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 PROFILE ?= demo
 DATA    ?=
 
-.PHONY: install reproduce smoke rehearse test test-slow export clean-nbs check-sync bench bench-gpu site browser
+.PHONY: install reproduce smoke rehearse test test-slow test-cluster export clean-nbs check-sync bench bench-gpu site browser
 
 $(BIN)/.installed: settings.ini setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install
 
 test-slow: install browser
 	$(BIN)/cxr-test --flags "slow" --flagged
+
+## the smoke profile as jobs of a real single-node SLURM cluster (Debian's slurm-wlm, slurmdbd, munge and MariaDB,
+## installed when missing as root), with a cancelled job and a lost runner, against a local run; the daemons are stopped
+test-cluster: install
+	$(BIN)/cxr-test --flags "slow" --path 13i_cluster.ipynb
 
 ## the executed notebooks of the last run as an offline site (REPORTS=reports/<profile> for another profile)
 site: install

@@ -152,6 +152,12 @@ def _umask():
     m = os.umask(0); os.umask(m); return m
 
 # %% ../nbs/00_core.ipynb #4a7334c9
+def _note_written(path:Path):
+    """Add a written file to the list the pipeline keeps for the step that runs (`$CXR_WRITTEN`): with steps running
+    at the same time, a file's time stamp alone no longer says which step wrote it."""
+    if log := os.environ.get('CXR_WRITTEN'):
+        with open(log, 'a') as f: f.write(f'{Path(path).resolve()}\n')
+
 @contextlib.contextmanager
 def atomic_write(path:Path|str, # the file to (re)write
                  mode:str='w', **kwargs): # `open` mode ('w' or 'wb') and arguments
@@ -161,7 +167,7 @@ def atomic_write(path:Path|str, # the file to (re)write
     try:
         with os.fdopen(fd, mode, **kwargs) as f: yield f
         os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, path)
+        os.replace(tmp, path); _note_written(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True); raise
 
@@ -171,7 +177,7 @@ def atomic_path(path:Path|str): # the file a library (pandas, torch, matplotlib)
     "Yield a temporary path next to `path` for a writer that wants a file name; rename it over `path` on success."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f'.{path.stem}.{os.getpid()}.tmp{path.suffix}')
-    try: yield tmp; os.replace(tmp, path)
+    try: yield tmp; os.replace(tmp, path); _note_written(path)
     except BaseException: tmp.unlink(missing_ok=True); raise
 
 # %% ../nbs/00_core.ipynb #8f89a920

@@ -144,9 +144,17 @@ def build_cache(manifest:pd.DataFrame, # rows with dicom_id and path (relative t
                 cache_dir:Path|str|None=None, # default: <root>/cache
                 jobs:int|None=None, progress:bool=True):
     """Decode every image once (in parallel) into a memory-mapped cache keyed by the manifest and size; reuse it when
-    it exists, decoding again the images whose file changed since."""
+    it exists, decoding again the images whose file changed since. Steps running at the same time (`--jobs`, SLURM)
+    that need the same cache take turns: the first builds it, the others wait and read it."""
+    import fcntl
     cache_dir = Path(cache_dir or Path(root)/'cache'); cache_dir.mkdir(parents=True, exist_ok=True)
-    key, n, jobs = cache_key(manifest, root, size), len(manifest), jobs or os.cpu_count() or 1
+    key = cache_key(manifest, root, size)
+    with open(cache_dir/f'images-{key}-{size}.lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _build_cache(manifest, root, size, cache_dir, key, jobs, progress)
+
+def _build_cache(manifest, root, size, cache_dir, key, jobs, progress):
+    n, jobs = len(manifest), jobs or os.cpu_count() or 1
     file, idx_file = cache_dir/f'images-{key}-{size}.u8', cache_dir/f'images-{key}-{size}.parquet'
     paths = manifest.path.astype(str).tolist()
     stats = file_stats(root, paths)                     # before decoding: a file changed meanwhile is caught next time

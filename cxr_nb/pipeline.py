@@ -4,7 +4,7 @@
 
 # %% ../nbs/13c_pipeline.ipynb #b64328df
 from __future__ import annotations
-import configparser, datetime, re, shutil, tempfile, time
+import configparser, datetime, os, platform, re, shutil, tempfile, time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,10 +24,11 @@ from cxr_nb.provenance import (
     write_provenance,
 )
 from .publishing import PATIENT_TAG, strip_for_publication, audit_publishable, report_texts
+from .scheduler import StepJobs, step_dependencies, slurm_partitions, capacity_problems, write_json, read_json
 
 # %% auto #0
-__all__ = ['test_flags', 'flag_pattern', 'without_flagged_cells', 'kernel_manager_class', 'scratch_tmpdir', 'preflight',
-           'select_steps', 'up_to_date', 'StepFailed', 'NotPublishable', 'run_step', 'run_pipeline']
+__all__ = ['JOBS', 'test_flags', 'flag_pattern', 'without_flagged_cells', 'kernel_manager_class', 'scratch_tmpdir', 'preflight',
+           'select_steps', 'up_to_date', 'StepFailed', 'NotPublishable', 'run_step', 'run_step_job', 'run_pipeline']
 
 # %% ../nbs/13c_pipeline.ipynb #e33992cc
 def test_flags(root:Path): # the repository root
@@ -146,16 +147,21 @@ class StepFailed(RuntimeError): pass
 class NotPublishable(RuntimeError): pass
 
 # %% ../nbs/13c_pipeline.ipynb #97047804
-def _failure(err, label, record, out_nb, profile, step):
-    "The StepFailed a failing notebook raises: its last error line, where its traceback is, how to resume."
-    last = (f"{err.ename}: {err.evalue}" if hasattr(err, 'ename')
-            else f"{type(err).__name__}: {err}").strip().splitlines()
-    return StepFailed(f"{label} failed after {record['wall_s']:.0f} s: {' '.join(last)[:300]}\n"
-                      f"  Open the executed notebook for the traceback: {out_nb}\n"
-                      f"  After fixing it, resume with: cxr-reproduce --profile {profile} --from {step.notebook.stem}")
+def _last_error(err):
+    "A notebook's or a job's error as one line."
+    last = (f"{err.ename}: {err.evalue}" if hasattr(err, 'ename') else f"{type(err).__name__}: {err}").strip()
+    return ' '.join(last.splitlines())[:300]
+
+def _failure(why:str, label, record, out_nb, resume:str, job:dict|None=None):
+    "The message of a failed step: its last error line, its job and log, where its traceback is, how to resume."
+    where = f"  {job['executor']} job {job['job_id']}; its log: {job['log']}\n" if job and job.get('log') else ''
+    return (f"{label} failed after {record.get('wall_s', 0):.0f} s: {why}\n{where}"
+            f"  Open the executed notebook for the traceback: {out_nb}\n  After fixing it, resume with: {resume}")
 
 # %% ../nbs/13c_pipeline.ipynb #f49ee0a2
 def _rel(p:Path, root:Path): return str(p.relative_to(root)) if p.is_relative_to(root) else str(p)
+
+JOBS = '.jobs'     # in the runs folder: what each step's job wrote and noted (cxr_nb.scheduler)
 
 # %% ../nbs/13c_pipeline.ipynb #77221d39
 def run_step(step:Step, # the step
@@ -163,7 +169,8 @@ def run_step(step:Step, # the step
              root:Path, # the repository root
              record:dict, # its record so far: fingerprint, inputs, code, environment
              publishable:bool=False, # strip the executed notebook for sharing
-             flags=()): # the test flags whose cells are left out
+             flags=(), # the test flags whose cells are left out
+             scan:bool=True): # also match every table and figure to a cell by time (only when no other step runs)
     "Execute one step with papermill from the repository root; return its record completed, and the error if it failed."
     import papermill as pm
     km, out_nb, src = kernel_manager_class(), runs/f'{step.name}.ipynb', runs/f'.{step.name}.input.ipynb'
@@ -171,9 +178,10 @@ def run_step(step:Step, # the step
     record.update(notebook=_rel(step.notebook, root), parameters=step.parameters, executed=_rel(out_nb, root),
                   started=datetime.datetime.now().isoformat(timespec='seconds'), publishable=publishable,
                   flagged_cells_skipped=without_flagged_cells(step.notebook, flags, src))
-    err = None
-    try:
-        with scratch_tmpdir(f'cxr-{_slug(step.name)}-'):      # the test cells' scratch files, removed after the step
+    err, written = None, runs/JOBS/f'{step.name}.written'
+    written.parent.mkdir(parents=True, exist_ok=True); written.unlink(missing_ok=True)
+    try:    # the test cells' scratch files, removed after the step; the files it writes, listed (cxr_nb.core.atomic_path)
+        with scratch_tmpdir(f'cxr-{_slug(step.name)}-'), modified_env(CXR_WRITTEN=str(written)):
             pm.execute_notebook(str(src), str(out_nb), parameters=step.parameters, kernel_name='python3',
                                 language='python',
                                 cwd=str(root), progress_bar=False, **({'kernel_manager_class': km} if km else {}))
@@ -185,10 +193,23 @@ def run_step(step:Step, # the step
                   outputs={str(p): hash_path(_resolve(p, root)) for p in step.outputs})
     if out_nb.exists():     # which cell wrote each result file: the paper and the site print it under the caption
         rep = step.parameters.get('reports_dir')
-        files = [_resolve(p, root) for p in step.outputs] + [f for d in ('tables', 'figures') if rep
-                                                            for f in sorted((_resolve(rep, root)/d).glob('*.*'))]
+        files = [_resolve(p, root) for p in step.outputs] + [Path(p) for p in dict.fromkeys(
+            written.read_text().splitlines() if written.exists() else [])]
+        files += [f for d in ('tables', 'figures') if rep and scan for f in sorted((_resolve(rep, root)/d).glob('*.*'))]
         record['origins'] = {_rel(Path(f), root): c for f, c in cell_origins(out_nb, files).items()}
+    written.unlink(missing_ok=True)
     return record, err
+
+# %% ../nbs/13c_pipeline.ipynb #51d1d229
+def run_step_job(step:Step, runs:Path, root:Path, record:dict, publishable:bool=False, flags=(), scan:bool=True):
+    "`run_step` where a job runs it: (its record, its error as one line or None); the record also goes to runs/.jobs/."
+    record = dict(record, hardware=hardware(), host=platform.node())
+    if os.environ.get('SLURM_JOB_ID'):
+        record['job'] = dict(executor='slurm', job_id=os.environ['SLURM_JOB_ID'], node=os.environ.get('SLURMD_NODENAME'))
+    record, err = run_step(step, runs, root, record, publishable, flags, scan)
+    why = None if err is None else _last_error(err)
+    write_json(runs/JOBS/f'{step.name}.json', dict(record, error=why))
+    return record, why
 
 # %% ../nbs/13c_pipeline.ipynb #3021e677
 def _audit(runs:Path, data_dir:Path, log):
@@ -208,6 +229,60 @@ def _audit(runs:Path, data_dir:Path, log):
             "showing it), then rerun."
         )
 
+# %% ../nbs/13c_pipeline.ipynb #8d54270d
+def _recover(runs:Path, prov:dict, names, log):
+    "Merge the records of jobs that ended after the provenance was last written (their runner was stopped or lost them)."
+    got = []
+    for n in names:
+        rec = read_json(runs/JOBS/f'{n}.json')
+        if rec and str(rec.get('finished', '')) > str(prov['steps'].get(n, {}).get('finished', '')):
+            rec.pop('error', None); prov['steps'][n] = rec; got.append(n)
+    if got: log(f"recovered the records of {len(got)} steps whose jobs ended while no runner watched: {', '.join(got)}")
+    return got
+
+# %% ../nbs/13c_pipeline.ipynb #271b5f3e
+def _resume(profile:str, pool:StepJobs, step:Step):
+    "The command that resumes a run after a failed step."
+    how = f" --executor {pool.kind}" if pool.kind != 'local' else (f" --jobs {pool.jobs}" if pool.jobs > 1 else '')
+    return (f"cxr-reproduce --profile {profile} --from {step.notebook.stem}" if pool.inline else
+            f"cxr-reproduce --profile {profile}{how} (steps that finished are skipped; training resumes from its last "
+            "checkpoint)")
+
+def _check_cluster(pool:StepJobs, steps:list):
+    "Before anything is submitted: every step fits the cluster's partitions."
+    if pool.kind == 'slurm' and steps and (bad := capacity_problems(steps, slurm_partitions())):
+        raise ValueError("this cluster cannot run these steps as the profile asks (its resources):\n  " + '\n  '.join(bad)
+                         + "\n  Ask for less in the profile's resources, or name a partition that has it.")
+
+# %% ../nbs/13c_pipeline.ipynb #ff0d7289
+def _launch(pool:StepJobs, step:Step, runs:Path, root:Path, record:dict, pub:bool, flags, label:str, log):
+    "Start one step (or find the job an earlier runner started for it with this fingerprint); None when no GPU is free."
+    note_file = runs/JOBS/f'{step.name}.submitted.json'
+    if pool.inline: log(f"{label}: running {step.notebook.name} -> {_rel(runs/f'{step.name}.ipynb', root)}")
+    note = read_json(note_file)
+    job = pool.reattach(step, note) if note and note.get('fingerprint') == record['fingerprint'] else None
+    again = job is not None
+    job = job or pool.submit(run_step_job, step, runs, root, record, pub, flags, pool.inline)
+    if job is None or pool.inline: return job
+    if not again:
+        write_json(note_file, dict(executor=pool.kind, job_id=job.job_id, folder=str(pool.folder),
+                                   fingerprint=record['fingerprint'], submitted=job.started))
+    log(f"{label}: {'waiting again for' if again else 'running'} {step.notebook.name} as {pool.kind} job {job.job_id} "
+        f"-> {_rel(runs/f'{step.name}.ipynb', root)} (log {_rel(Path(job.log), root)})")
+    return job
+
+# %% ../nbs/13c_pipeline.ipynb #d34610b3
+def _ended(job, record:dict, pool:StepJobs, root:Path):
+    "The record of a job that ended, and its error line (a job killed before it could return gets a record too)."
+    value, why = job.outcome(); job.forget()
+    if value is not None: record, why = value
+    else: record = dict(record, status='failed', wall_s=round(time.time() - job.started, 2),
+                        finished=datetime.datetime.now().isoformat(timespec='seconds'))
+    if job.job_id is not None:
+        record['job'] = dict(record.get('job') or {}, executor=pool.kind, job_id=str(job.job_id),
+                             log=_rel(Path(job.log), root))
+    return record, why
+
 # %% ../nbs/13c_pipeline.ipynb #cfacef4a
 def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  data:str|None=None, # data folder, overriding the profile's data_dir
@@ -217,15 +292,20 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  root:Path|None=None, # repository root
                  publishable:bool|None=None, # strip patient images and report text (default: the profile's switch)
                  disk_gb:float|None=None, # free space to require before the first step (default: the profile's disk_gb)
-                 log=print): # where progress lines go
+                 log=print, # where progress lines go
+                 executor:str='local', # 'local' (this machine) or 'slurm' (jobs of a SLURM cluster, through submitit)
+                 jobs:int=1, # local: steps at a time (1: one after another in this process)
+                 poll_s:float=5.0): # seconds between looks at running jobs
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     root = Path(root or project_root()); cfg = load_profile(profile, root); pub = is_publishable(cfg, publishable)
     contracts = load_contracts(root)
     every = [check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)]
     steps = select_steps(every, cfg['name'], only, start)
     runs = _resolve(cfg['reports_dir'], root)/'runs'
+    pool = StepJobs(executor, jobs, runs/JOBS/'submitit', poll_s)
     prov_path = runs/'provenance.json'
     prov = read_provenance(prov_path)
+    if _recover(runs, prov, [s.name for s in steps], log): write_provenance(prov_path, prov)
     fp = lambda s: fingerprint(s.notebook, s.parameters, s.inputs, root)
     # stands until the first step runs: its outputs may be the next one's inputs
     plan = {s.name: fp(s) for s in steps}
@@ -233,6 +313,7 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
     if stale:
         preflight([s for s in steps if s.name in stale], root,
                   float(cfg.get('disk_gb', 1.0) if disk_gb is None else disk_gb))
+        _check_cluster(pool, [s for s in steps if s.name in stale])
     runs.mkdir(parents=True, exist_ok=True)
     prov.update(profile=cfg['name'], source=cfg.get('source', 'demo'), data_dir=str(data or cfg['data_dir']),
                 publishable=pub)
@@ -246,24 +327,44 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
             "publishable: executed notebooks are stripped of image outputs and of the outputs of cells tagged"
             f" {PATIENT_TAG!r}"
         )
-    env, flags, results, ran = dict(git=git_state(root), packages=package_versions(),
-                                    hardware=hardware()), test_flags(root), [], False
-    for i, step in enumerate(steps, 1):
-        label = f"[{i}/{len(steps)}] {step.name}"
-        (f, inputs, code) = fp(step) if ran else plan[step.name]
-        fresh = not force and up_to_date(step, f, prov['steps'].get(step.name), root,
-                                         pub) if ran else step.name not in stale
-        if fresh:
-            log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}")
-            results.append((step.name, 'skipped', 0.0))
-            continue
-        log(f"{label}: running {step.notebook.name} -> {_rel(runs/f'{step.name}.ipynb', root)}"); ran = True
-        record, err = run_step(step, runs, root, dict(fingerprint=f, inputs=inputs, code=code, **env), pub, flags)
-        prov['steps'][step.name] = record; write_provenance(prov_path, prov)
-        results.append((step.name, record['status'], record['wall_s']))
-        if err: raise _failure(err, label, record, runs/f'{step.name}.ipynb', cfg['name'], step)
-        if missing := [p for p, h in record['outputs'].items() if h is None]:
-            log(f"  warning: {step.name} did not write its declared outputs {missing}")
-        log(f"{label}: done in {record['wall_s']:.1f} s")
+    env, flags = dict(git=git_state(root), packages=package_versions(), hardware=hardware()), test_flags(root)
+    deps, number = step_dependencies(steps, root), {s.name: i for i, s in enumerate(steps, 1)}
+    waiting, running, status, results, failures, ran = list(steps), {}, {}, [], [], False
+    try:
+        while (waiting and not failures) or running:
+            for step in [s for s in waiting if not failures]:
+                if len(running) >= pool.slots: break
+                if any(d not in status for d in deps[step.name]): continue
+                label = f"[{number[step.name]}/{len(steps)}] {step.name}"
+                (f, inputs, code) = fp(step) if ran else plan[step.name]
+                fresh = not force and up_to_date(step, f, prov['steps'].get(step.name), root,
+                                                 pub) if ran else step.name not in stale
+                if fresh:
+                    log(f"{label}: skipped, unchanged since {prov['steps'][step.name]['finished']}")
+                    waiting.remove(step); status[step.name] = 'skipped'; results.append((step.name, 'skipped', 0.0))
+                    continue
+                record = dict(fingerprint=f, inputs=inputs, code=code, **env)
+                if (job := _launch(pool, step, runs, root, record, pub, flags, label, log)) is None: continue
+                waiting.remove(step); running[step.name] = (step, job, record, label); ran = True
+            for name in pool.wait({n: r[1] for n, r in running.items()}):
+                step, job, record, label = running.pop(name)
+                record, why = _ended(job, record, pool, root)
+                prov['steps'][name] = record; write_provenance(prov_path, prov)
+                status[name] = record['status']; results.append((name, record['status'], record['wall_s']))
+                if why or record['status'] != 'ok':
+                    failures.append(_failure(why or 'the step did not finish', label, record, runs/f'{name}.ipynb',
+                                             _resume(cfg['name'], pool, step), record.get('job')))
+                    if not pool.inline: log(failures[-1])
+                    continue
+                if missing := [p for p, h in record['outputs'].items() if h is None]:
+                    log(f"  warning: {name} did not write its declared outputs {missing}")
+                log(f"{label}: done in {record['wall_s']:.1f} s")
+    finally:
+        if running and (stopped := pool.cancel({n: r[1] for n, r in running.items()})):
+            log(f"stopped the local jobs of {', '.join(stopped)}")
+    if failures:
+        left = [s.name for s in waiting]
+        raise StepFailed('\n'.join(failures) + (f"\n  Not started because a step failed: {', '.join(left)}." if left and
+                                                 not pool.inline else ''))
     if pub: _audit(runs, _resolve(data or cfg['data_dir'], root), log)
     return results

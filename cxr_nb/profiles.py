@@ -14,11 +14,14 @@ from .core import project_root, check_pathology, check_choice
 from .provenance import step_parameters
 
 # %% auto #0
-__all__ = ['CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable', 'fill',
-           'load_profile', 'load_contracts', 'declared_parameters', 'context', 'expand_steps', 'shared_rule',
-           'contract_problem', 'check_parameters', 'profile_difference', 'rehearsal_note']
+__all__ = ['RESOURCES', 'CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable',
+           'fill', 'load_profile', 'load_contracts', 'declared_parameters', 'context', 'step_resources', 'expand_steps',
+           'shared_rule', 'contract_problem', 'check_parameters', 'profile_difference', 'rehearsal_note']
 
 # %% ../nbs/13a_profiles.ipynb #23162704
+# what a step's job asks for unless the profile says more (SLURM, or `--jobs` on one machine; see cxr_nb.scheduler)
+RESOURCES = dict(gpus=0, cpus=1, mem_gb=4, time_min=60, partition=None, sbatch={})
+
 @dataclass
 class Step:
     "One papermill execution of one notebook with one set of parameters."
@@ -29,6 +32,8 @@ class Step:
     outputs: list = field(default_factory=list)
     strict: set = field(default_factory=set)   # parameters the step itself sets: the notebook must declare them
     prepare: bool = False     # a `prepare` step of a profile that extends another (its fixture, its stand-in model)
+    after_all: bool = False   # its contract says `after: all`: it waits for every earlier step (cxr_nb.scheduler)
+    resources: dict = field(default_factory=lambda: dict(RESOURCES))   # what its job asks for (`step_resources`)
 
 # %% ../nbs/13a_profiles.ipynb #d01388f3
 CREDENTIALED = ('mimic', 'chexpert')   # sources whose images and reports may not be shared
@@ -74,7 +79,7 @@ def _fill_value(v, ctx:dict, where:str):
 
 # %% ../nbs/13a_profiles.ipynb #60453aa9
 CONTRACTS = 'notebooks.yaml'           # in configs/: the notebooks' contracts, not a profile
-_STEP_KEYS = {'notebook', 'matrix', 'parameters', 'overrides', 'inputs', 'outputs', 'fixture'}
+_STEP_KEYS = {'notebook', 'matrix', 'parameters', 'overrides', 'inputs', 'outputs', 'fixture', 'resources'}
 
 def load_profile(profile:str, # a name in configs/ ('smoke', 'demo', 'paper') or a path to a YAML file
                  root:Path|None=None): # repository root
@@ -101,7 +106,7 @@ SIZE_PARAMETERS = ('epochs', 'max_steps', 'max_studies', 'max_test', 'max_relian
                    'n_boot_language')                      # what a profile that `extends` another may cut
 FOLDER_PARAMETERS = ('model_path', 'chexbert', 'bert_dir')  # the folders of models it may point elsewhere
 _EXTENDS_KEYS = {'extends', 'description', 'data_dir', 'reports_dir', 'derived_dir', 'disk_gb', 'sizes', 'folders',
-                 'prepare'}
+                 'prepare', 'resources'}
 
 def _extended(cfg:dict, path:Path, root:Path):
     "A profile that `extends` another: the other's steps with `sizes` and `folders` applied last, after `prepare`."
@@ -123,6 +128,8 @@ def _extended(cfg:dict, path:Path, root:Path):
     for i, s in enumerate(prepare):
         if 'notebook' not in s: raise ValueError(f"{path}: prepare step {i+1} has no 'notebook'.")
     keep = {k: cfg[k] for k in ('description', 'data_dir', 'reports_dir', 'derived_dir', 'disk_gb') if k in cfg}
+    # what its jobs ask of a machine is not what they compute: a rehearsal on a small cluster may ask for less
+    keep['resources'] = {**(base.get('resources') or {}), **(cfg.get('resources') or {})}
     base = {k: v for k, v in base.items() if k != 'derived_dir'}      # the default, data/derived/<this profile>
     return dict(base, **keep, steps=prepare + base['steps'], extends=base['name'], final=final, name=path.stem,
                 path=path)
@@ -134,10 +141,11 @@ def load_contracts(root:Path|None=None): # repository root
     if not path.exists(): return {}
     out = yaml.safe_load(path.read_text()) or {}
     for nb, c in out.items():
-        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules'}:
+        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules', 'after'}:
             raise ValueError(
-                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config and rules."
+                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config, rules and after."
             )
+        if (c or {}).get('after', 'all') != 'all': raise ValueError(f"{path}: {nb}: after must be 'all', got {c['after']!r}.")
     return out
 
 # %% ../nbs/13a_profiles.ipynb #5b7fa0e9
@@ -181,6 +189,34 @@ def _layers(cfg, s, mvars, where):
         out.update(by_value.get(str(mvars[var])) or {})
     return {**out, **final, **mvars}
 
+# %% ../nbs/13a_profiles.ipynb #c6bad157
+_RESOURCE_TYPES = dict(gpus=int, cpus=int, mem_gb=(int, float), time_min=(int, float), partition=(str, type(None)),
+                       sbatch=dict)
+
+def _bad_resource(k, v):
+    if isinstance(v, bool) or not isinstance(v, _RESOURCE_TYPES[k]): return True
+    return (k == 'gpus' and v < 0) or (k == 'cpus' and v < 1) or (k in ('mem_gb', 'time_min') and v <= 0)
+
+def step_resources(cfg:dict, # a profile
+                   notebook:str, # the step's notebook stem
+                   own:dict|None=None, # the step's own `resources`
+                   where:str=''): # the step, for messages
+    "What one step's job asks for: gpus, cpus, mem_gb, time_min, partition, sbatch."
+    table = cfg.get('resources') or {}
+    out = dict(RESOURCES, sbatch={})
+    for layer in (table.get('default'), table.get(notebook), own):
+        if not layer: continue
+        if bad := set(layer) - set(RESOURCES):
+            raise ValueError(f"{where}: resources {', '.join(sorted(bad))} unknown; a step may ask for "
+                             f"{', '.join(RESOURCES)}.")
+        for k, v in layer.items():
+            if _bad_resource(k, v):
+                raise ValueError(f"{where}: resources {k}: {v!r} is not a valid value (gpus a whole number from 0, "
+                                 "cpus from 1, mem_gb and time_min positive numbers, partition a name, sbatch a mapping).")
+            if k == 'sbatch': out['sbatch'].update(v)
+            else: out[k] = v
+    return out
+
 # %% ../nbs/13a_profiles.ipynb #9eba60b5
 def expand_steps(cfg:dict, # a profile from `load_profile`
                  root:Path|None=None, # repository root
@@ -204,7 +240,8 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
             c = {**declared, **params}
             paths = lambda key: [p for t in (contract.get(key) or []) + (s.get(key) or []) for p in fill(t, c, where)]
             name = '__'.join([stem] + [f'{k}-{_slug(v)}' for k, v in mvars.items()])
-            steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own), bool(s.get('prepare'))))
+            steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own), bool(s.get('prepare')),
+                              contract.get('after') == 'all', step_resources(cfg, stem, s.get('resources'), where)))
     names = [s.name for s in steps]
     if dup := {n for n in names if names.count(n) > 1}:
         raise ValueError(f"{cfg['path']}: steps {sorted(dup)} appear twice; give them different matrix values.")

@@ -36,6 +36,12 @@ def main(argv=None):
     p.add_argument('--keep', action='store_true', help='keep the scratch copy of --verify even when the tables agree')
     p.add_argument('--atol', type=float, default=1e-6,
                    help='--verify: tolerance for floating-point values (absolute, and relative)')
+    p.add_argument('--executor', choices=['local', 'slurm'], default='local',
+                   help='where steps run: local (this machine) or slurm (each step a SLURM job, through submitit; steps '
+                        'whose inputs are ready run at the same time, with the resources the profile gives them)')
+    p.add_argument('--jobs', type=int, default=1, metavar='N',
+                   help='local: run up to N steps at a time, each in a process of its own (one GPU each when there are '
+                        'several); 1 (default): one after another in this process')
     p.add_argument('--disk-gb', type=float, default=None, metavar='GB',
                    help="free space required before the first step (default: the profile's disk_gb; 0: no check)")
     a = p.parse_args(argv)
@@ -43,8 +49,7 @@ def main(argv=None):
     try:
         if a.verify:
             d = verify(a.profile, data=a.data, workdir=a.workdir, atol=a.atol, rtol=a.atol, publishable=a.publishable,
-                       keep=a.keep,
-                       disk_gb=a.disk_gb)
+                       keep=a.keep, disk_gb=a.disk_gb, executor=a.executor, jobs=a.jobs)
             skipped = d.attrs['skipped']
             print(
                 f"cxr-reproduce --verify: profile {a.profile}: {d.attrs['tables']} tables compared (tolerance"
@@ -58,11 +63,11 @@ def main(argv=None):
             if d.attrs['workdir']: print(f"The scratch copy is kept in {d.attrs['workdir']}.")
             return 0
         if a.workdir:
-            work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable, disk_gb=a.disk_gb)
+            work, res = run_in_copy(a.profile, a.workdir, data=a.data, publishable=a.publishable, disk_gb=a.disk_gb,
+                                    executor=a.executor, jobs=a.jobs)
         else:
             res = run_pipeline(a.profile, data=a.data, only=a.only, start=a.start, force=a.force,
-                               publishable=a.publishable,
-                                 disk_gb=a.disk_gb)
+                               publishable=a.publishable, disk_gb=a.disk_gb, executor=a.executor, jobs=a.jobs)
     except (StepFailed, NotPublishable) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 1
     except (ValueError, OSError) as e: print(f"cxr-reproduce: {e}", file=sys.stderr); return 2
     ran = sum(s == 'ok' for _, s, _ in res)

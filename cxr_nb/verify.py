@@ -90,7 +90,7 @@ def _copy_project(root:Path, work:Path):
 def run_in_copy(profile:str, # profile name or YAML path
                 workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
                 data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print,
-                disk_gb:float|None=None):
+                disk_gb:float|None=None, executor:str='local', jobs:int=1): # where the steps run (`run_pipeline`)
     """Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root,
     the results)."""
     root = Path(root or project_root()); cfg = load_profile(profile, root); work = Path(workdir).resolve()
@@ -105,7 +105,7 @@ def run_in_copy(profile:str, # profile name or YAML path
     log(f"running profile {cfg['name']} from nothing in {work}")
     with modified_env(CXR_ROOT=str(work)):
         results = run_pipeline(prof, data=data, force=True, root=work, publishable=publishable, disk_gb=disk_gb,
-                               log=log)
+                               log=log, executor=executor, jobs=jobs)
     return work, results
 
 # %% ../nbs/13d_verify.ipynb #c77e0806
@@ -113,14 +113,14 @@ def run_in_copy(profile:str, # profile name or YAML path
 def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None,
            atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None,
            log=print,
-           disk_gb:float|None=None):
+           disk_gb:float|None=None, executor:str='local', jobs:int=1):
     "Rerun the profile from nothing in a scratch copy and compare its tables with this checkout's (`compare_tables`)."
     root = Path(root or project_root()); cfg = load_profile(profile, root)
     ref = _resolve(cfg['reports_dir'], root)/'tables'
     if not any(ref.glob('*.csv')):
         raise ValueError(f"{ref} holds no tables to compare with: run cxr-reproduce --profile {cfg['name']} first.")
     work, _ = run_in_copy(profile, workdir or root/'data'/'scratch'/f"verify-{cfg['name']}", data, publishable, root,
-                          log, disk_gb)
+                          log, disk_gb, executor, jobs)
     diffs = compare_tables(ref, _resolve(cfg['reports_dir'], work)/'tables', atol, rtol)
     diffs.attrs['workdir'] = str(work)
     if diffs.empty and not keep: shutil.rmtree(work); diffs.attrs['workdir'] = None
