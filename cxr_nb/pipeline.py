@@ -201,12 +201,14 @@ def run_step(step:Step, # the step
     return record, err
 
 # %% ../nbs/13c_pipeline.ipynb #51d1d229
-def run_step_job(step:Step, runs:Path, root:Path, record:dict, publishable:bool=False, flags=(), scan:bool=True):
+def run_step_job(step:Step, runs:Path, root:Path, record:dict, publishable:bool=False, flags=(), scan:bool=True,
+                 threads:int|None=None): # the threads it computes with (None: the libraries' default, every core)
     "`run_step` where a job runs it: (its record, its error as one line or None); the record also goes to runs/.jobs/."
-    record = dict(record, hardware=hardware(), host=platform.node())
+    record = dict(record, hardware=hardware(), host=platform.node(), threads=threads)
     if os.environ.get('SLURM_JOB_ID'):
         record['job'] = dict(executor='slurm', job_id=os.environ['SLURM_JOB_ID'], node=os.environ.get('SLURMD_NODENAME'))
-    record, err = run_step(step, runs, root, record, publishable, flags, scan)
+    n = {} if threads is None else dict(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    with modified_env(**n): record, err = run_step(step, runs, root, record, publishable, flags, scan)
     why = None if err is None else _last_error(err)
     write_json(runs/JOBS/f'{step.name}.json', dict(record, error=why))
     return record, why
@@ -262,7 +264,7 @@ def _launch(pool:StepJobs, step:Step, runs:Path, root:Path, record:dict, pub:boo
     note = read_json(note_file)
     job = pool.reattach(step, note) if note and note.get('fingerprint') == record['fingerprint'] else None
     again = job is not None
-    job = job or pool.submit(run_step_job, step, runs, root, record, pub, flags, pool.inline)
+    job = job or pool.submit(run_step_job, step, runs, root, record, pub, flags, pool.inline, pool.threads(step))
     if job is None or pool.inline: return job
     if not again:
         write_json(note_file, dict(executor=pool.kind, job_id=job.job_id, folder=str(pool.folder),
@@ -278,6 +280,9 @@ def _ended(job, record:dict, pool:StepJobs, root:Path):
     if value is not None: record, why = value
     else: record = dict(record, status='failed', wall_s=round(time.time() - job.started, 2),
                         finished=datetime.datetime.now().isoformat(timespec='seconds'))
+    if pool.kind == 'slurm' and (why or record.get('status') != 'ok'):      # say so when the cluster ended the job
+        if (state := job.final_state()).upper() not in ('COMPLETED', 'FINISHED') and state not in (why or ''):
+            why = f"job {job.job_id} ended {state}" + (f" ({why})" if why else '')
     if job.job_id is not None:
         record['job'] = dict(record.get('job') or {}, executor=pool.kind, job_id=str(job.job_id),
                              log=_rel(Path(job.log), root))

@@ -19,8 +19,9 @@ __all__ = ['RESOURCES', 'CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_
            'shared_rule', 'contract_problem', 'check_parameters', 'profile_difference', 'rehearsal_note']
 
 # %% ../nbs/13a_profiles.ipynb #23162704
-# what a step's job asks for unless the profile says more (SLURM, or `--jobs` on one machine; see cxr_nb.scheduler)
-RESOURCES = dict(gpus=0, cpus=1, mem_gb=4, time_min=60, partition=None, sbatch={})
+# what a step's job asks for unless the profile says more (SLURM, or `--jobs` on one machine; see cxr_nb.scheduler).
+# cpus is also the step's thread count wherever it runs; None: not declared (all cores locally, one on a cluster)
+RESOURCES = dict(gpus=0, cpus=None, mem_gb=4, time_min=60, partition=None, sbatch={})
 
 @dataclass
 class Step:
@@ -190,12 +191,12 @@ def _layers(cfg, s, mvars, where):
     return {**out, **final, **mvars}
 
 # %% ../nbs/13a_profiles.ipynb #c6bad157
-_RESOURCE_TYPES = dict(gpus=int, cpus=int, mem_gb=(int, float), time_min=(int, float), partition=(str, type(None)),
+_RESOURCE_TYPES = dict(gpus=int, cpus=(int, type(None)), mem_gb=(int, float), time_min=(int, float), partition=(str, type(None)),
                        sbatch=dict)
 
 def _bad_resource(k, v):
     if isinstance(v, bool) or not isinstance(v, _RESOURCE_TYPES[k]): return True
-    return (k == 'gpus' and v < 0) or (k == 'cpus' and v < 1) or (k in ('mem_gb', 'time_min') and v <= 0)
+    return (k == 'gpus' and v < 0) or (k == 'cpus' and v is not None and v < 1) or (k in ('mem_gb', 'time_min') and v <= 0)
 
 def step_resources(cfg:dict, # a profile
                    notebook:str, # the step's notebook stem

@@ -12,7 +12,7 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['step_dependencies', 'waves', 'slurm_partitions', 'capacity_problems', 'write_json', 'read_json', 'visible_gpus',
-           'StepJob', 'StepJobs']
+           'StepJob', 'StepJobs', 'threads']
 
 # %% ../nbs/13h_scheduler.ipynb #194673db
 def _norm(p, root:Path): return Path(os.path.normpath(p if Path(p).is_absolute() else Path(root)/p))
@@ -80,7 +80,7 @@ def capacity_problems(steps:list, # steps with `resources` (`cxr_nb.profiles.ste
         if name not in partitions:
             out.append(f"{s.name}: partition {name!r} is not one of this cluster's ({', '.join(partitions)})"); continue
         p, too = partitions[name], []
-        if r['cpus'] > p['cpus']: too.append(f"{r['cpus']} CPUs (its largest node has {p['cpus']})")
+        if (r['cpus'] or 1) > p['cpus']: too.append(f"{r['cpus']} CPUs (its largest node has {p['cpus']})")
         if r['gpus'] > p['gpus']: too.append(f"{r['gpus']} GPUs (its largest node has {p['gpus']})")
         if r['mem_gb'] > p['mem_gb']: too.append(f"{r['mem_gb']:g} GB of memory (its largest node has {p['mem_gb']:.0f})")
         if p['time_min'] is not None and r['time_min'] > p['time_min']:
@@ -128,6 +128,15 @@ class StepJob:
         if self.job is None: return True
         if self.job.paths.result_pickle.exists(): return True
         return self.state().upper() in _ENDED_BADLY or self.job.done()
+    def final_state(self, wait_s:float=30):
+        "The state SLURM gives the job once it has ended (it may say RUNNING for a moment after the step returned)."
+        t0 = time.time()
+        while self.job is not None and time.time() - t0 < wait_s:
+            s = self.state()
+            if s.upper() not in ('RUNNING', 'COMPLETING', 'PENDING', 'UNKNOWN', 'CONFIGURING'): return s
+            time.sleep(1)
+            if hasattr(self.job.watcher, 'read_info'): self.job.watcher.update()
+        return self.state()
     def outcome(self):
         "(what the step's function returned, None) or (None, why the job ended without returning)."
         if self.job is None: return self._result, None
@@ -166,7 +175,7 @@ class StepJobs:
 def _slurm_parameters(step):
     "submitit.SlurmExecutor's parameters for a step's resources."
     r = step.resources
-    out = dict(job_name=f'cxr-{step.name}'[:120], nodes=1, ntasks_per_node=1, cpus_per_task=int(r['cpus']),
+    out = dict(job_name=f'cxr-{step.name}'[:120], nodes=1, ntasks_per_node=1, cpus_per_task=int(r['cpus'] or 1),
                mem=f"{max(1, int(round(r['mem_gb']*1024)))}M", time=int(max(1, round(r['time_min']))),
                stderr_to_stdout=True, additional_parameters=dict(r.get('sbatch') or {}))
     if r.get('partition'): out['partition'] = r['partition']
@@ -184,7 +193,8 @@ def _submit(self, fn, step, *args):
         if want > len(self.gpus): want = len(self.gpus)
         if want and len(free) < want: return None
         gpus = free[:want] if want else self.gpus[:1]
-        ex.update_parameters(timeout_min=max(1, step.resources['time_min']), stderr_to_stdout=True,
+        # no time limit on one's own machine (submitit's local default is 2 minutes): time_min is for a cluster
+        ex.update_parameters(timeout_min=7*24*60, stderr_to_stdout=True,
                              gpus_per_node=len(gpus), visible_gpus=tuple(range(len(gpus))))
         if want: self.busy.update(gpus)
     with _cuda_visible(gpus if self.kind == 'local' else None): job = ex.submit(fn, step, *args)
@@ -205,6 +215,14 @@ def _cuda_visible(gpus):
         else: os.environ['CUDA_VISIBLE_DEVICES'] = old
 
 # %% ../nbs/13h_scheduler.ipynb #7e048d63
+def threads(self, step):
+    """The threads a step computes with: its declared `cpus` wherever it runs; undeclared, every core in this
+    process, the cores shared out with `--jobs`, one CPU's worth on a cluster."""
+    if step.resources.get('cpus'): return int(step.resources['cpus'])
+    if self.inline: return None
+    return 1 if self.kind == 'slurm' else max(1, (os.cpu_count() or 1)//self.jobs)
+StepJobs.threads = threads
+
 def _wait(self, running:dict): # step name -> StepJob
     "Block until at least one of the running jobs has ended; return their names (SLURM is asked once per look)."
     while True:
