@@ -14,8 +14,8 @@ from .core import CHEXPERT_LABELS, atomic_path
 from .metrics import labels_in
 
 # %% auto #0
-__all__ = ['CAM_LAYERS', 'grad_cam', 'pointing_game', 'heat_iou', 'load_run_model', 'read_finding_mask', 'gradcam_scores',
-           'gradcam_summary', 'gradcam_montage']
+__all__ = ['CAM_LAYERS', 'CAM_METHODS', 'POINTING_TOLERANCE', 'grad_cam', 'pointing_tolerance', 'near', 'pointing_game',
+           'heat_iou', 'load_run_model', 'read_finding_mask', 'gradcam_scores', 'gradcam_summary', 'gradcam_montage']
 
 # %% ../nbs/07b_gradcam.ipynb #2eee7424
 # Candidate layers per architecture, last first: Grad-CAM uses the last one whose map has at least `min_cells` cells a
@@ -27,11 +27,15 @@ CAM_LAYERS = {'resnet18': ['layer4', 'layer3', 'layer2'], 'resnet50': ['layer4',
               'densenet121': ['features.norm5', 'features.denseblock3', 'features.denseblock2'],
               'vgg16': ['features.29', 'features.22', 'features.15']}
 
+CAM_METHODS = ('gradcam', 'gradcam++')
+
 def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
              class_index:int=0, layer:str|None=None, # a layer name, or None for the architecture's candidates
-             min_cells:int=4):
+             min_cells:int=4, method:str='gradcam'): # 'gradcam' or 'gradcam++'
     """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their
-    spatially averaged gradients, rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
+    spatially averaged gradients (Grad-CAM++: by the positive gradients, each location weighted as that paper
+    says), rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
+    if method not in CAM_METHODS: raise ValueError(f"method must be one of {', '.join(CAM_METHODS)}, got {method!r}")
     import torch
     names = [layer] if layer else CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
     if not names: raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
@@ -51,12 +55,26 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
     name = next((n for n in names if min(store[('act', n)].shape[-2:]) >= min_cells), names[-1])
     model.cam_layer = name
     a, g = store[('act', name)].detach(), store[('grad', name)].detach()
-    cam = torch.relu((g.mean((2, 3), keepdim=True)*a).sum(1, keepdim=True))
+    if method == 'gradcam': w = g.mean((2, 3), keepdim=True)
+    else:       # Grad-CAM++'s closed form for an exponential of the score (their eq. 19), as pytorch-grad-cam has it
+        alpha = g**2/(2*g**2 + a.sum((2, 3), keepdim=True)*g**3 + 1e-7)
+        w = (torch.where(g != 0, alpha, 0.0)*torch.relu(g)).sum((2, 3), keepdim=True)
+    cam = torch.relu((w*a).sum(1, keepdim=True))
     cam = torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
     cam = cam - cam.amin((1, 2), keepdim=True)
     return (cam/cam.amax((1, 2), keepdim=True).clamp(min=1e-12)).numpy()
 
 # %% ../nbs/07b_gradcam.ipynb #56df5849
+POINTING_TOLERANCE = 15      # pixels at 224 px (Zhang et al. 2018), scaled with the image by `pointing_tolerance`
+
+def pointing_tolerance(size:int): return round(POINTING_TOLERANCE*size/224)
+
+def near(mask:np.ndarray, tolerance:int):
+    "The pixels within `tolerance` of the mask (a square window, as `pointing_game` looks): where a hit may land."
+    if not tolerance: return mask
+    from scipy import ndimage
+    return ndimage.binary_dilation(mask, structure=np.ones((2*tolerance + 1,)*2, bool))
+
 def pointing_game(heat:np.ndarray, mask:np.ndarray, tolerance:int=0):
     """True when the heatmap's peak lies inside the mask (or within `tolerance` pixels of it); None when the mask is
     empty."""
@@ -116,14 +134,18 @@ def read_finding_mask(root:Path|str, row, label:str, size:int):
 
 # %% ../nbs/07b_gradcam.ipynb #44cf0cb8
 def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and its test predictions
-                   root:Path|str, size:int, labels=None, max_per_label:int=40, batch:int=16):
-    """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls inside the
-    finding (pointing game) and the IoU of the map above half its maximum with it. Returns the scores and, per
-    row, the image and map."""
+                   root:Path|str, size:int, labels=None, max_per_label:int=40, batch:int=16,
+                   method:str='gradcam++', # the heatmap (see `grad_cam`)
+                   tolerance:int|None=None): # pixels (None: `pointing_tolerance(size)`, Zhang et al.'s 15 at 224 px)
+    """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls on the
+    finding within the tolerance (pointing game; `hit_strict`: inside it) and the IoU of the map above half its
+    maximum with it; `mask_share` is the chance of a hit (`mask_share_strict` without the tolerance). Returns the
+    scores and, per row, the image and map."""
     import torch
     from cxr_nb.curation import mimic_image_path
     from cxr_nb.images import read_image, fit_square, normalise
     labels = labels or labels_in(pred)
+    tol = pointing_tolerance(size) if tolerance is None else tolerance
     rows, keep = [], {}
     for j, l in enumerate(labels_in(pred)):
         if l not in labels or l == 'No Finding': continue
@@ -136,23 +158,27 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                                                                                r['dicom_id']).iloc[0], size),
                                         size) for r, _ in chunk])
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
-            heat = grad_cam(model, x, j)
+            heat = grad_cam(model, x, j, method=method)
             for (r, m), h, img in zip(chunk, heat, imgs):
-                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, prob=float(r[f'prob_{l}']),
-                                 hit=pointing_game(h, m),
-                                 iou=heat_iou(h, m), mask_share=float(m.mean())))
+                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, method=method, tolerance=tol,
+                                 prob=float(r[f'prob_{l}']), hit=pointing_game(h, m, tol), hit_strict=pointing_game(h, m),
+                                 iou=heat_iou(h, m), mask_share=float(near(m, tol).mean()),
+                                 mask_share_strict=float(m.mean())))
                 keep[(r['dicom_id'], l)] = (img, h, m)
-    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'prob', 'hit', 'iou', 'mask_share']), keep
+    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'method', 'tolerance', 'prob', 'hit', 'hit_strict',
+                                       'iou', 'mask_share', 'mask_share_strict']), keep
 
 # %% ../nbs/07b_gradcam.ipynb #ab41c431
 def gradcam_summary(scores:pd.DataFrame):
-    """Per label: images scored, pointing-game hit rate (with the rate a uniformly random peak would get: the mask's
-    share of the image), mean IoU."""
-    keys = [k for k in ('model', 'layer', 'label') if k in scores]
+    """Per label: images scored, pointing-game hit rate within the tolerance (with the rate a uniformly random peak
+    would get: the share of the image within the tolerance of the finding) and without it, mean IoU."""
+    keys = [k for k in ('model', 'method', 'layer', 'label') if k in scores]
+    cols = ['images', 'pointing_game', 'chance', 'pointing_game_strict', 'chance_strict', 'mean_iou']
     if scores.empty:    # no drawn finding (real radiographs have no masks): the same columns, no rows
-        return pd.DataFrame(columns=[*keys, 'images', 'pointing_game', 'chance', 'mean_iou'])
+        return pd.DataFrame(columns=[*keys, *cols])
     g = scores.groupby(keys, sort=False)
     return pd.DataFrame(dict(images=g.size(), pointing_game=g.hit.mean(), chance=g.mask_share.mean(),
+                             pointing_game_strict=g.hit_strict.mean(), chance_strict=g.mask_share_strict.mean(),
                              mean_iou=g.iou.mean())).reset_index()
 
 # %% ../nbs/07b_gradcam.ipynb #82011fe8

@@ -35,13 +35,13 @@ SECTIONS = [
          figures=[('figures/evaluation_resnet18.png', 'ResNet-18 (multi-label): ROC with the three operating points, precision-recall, '
                    'confusion at Youden\'s J, reliability.'),
                   ('figures/roc_resnet18.png', 'ResNet-18 (multi-label): test ROC curve of every label with both classes in test, AUC with 95% CI, positives.')]),
-    dict(key='explain', title='Grad-CAM against the drawn findings (pointing game; chance is the finding\'s share of the image)',
+    dict(key='explain', title='Grad-CAM++ against the drawn findings (pointing game: the peak within 15 px at 224 px of the finding, as Zhang et al.; chance: the share of the image that close to it; strict: inside it)',
          files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
-         figures=[('figures/gradcam_resnet18.png', 'Grad-CAM of ResNet-18 (the case/control models when trained, else the multi-label one): peaks inside (top) and outside (bottom) the drawn finding.')]),
+         figures=[('figures/gradcam_resnet18.png', 'Grad-CAM++ of ResNet-18 (the case/control models when trained, else the multi-label one): peaks on (top) and off (bottom) the drawn finding.')]),
     dict(key='controls', title='Controls: does the pipeline learn from the drawn findings, and from nothing else?',
          files=['tables/controls.csv'], notebook='11a_controls', optional=True,
          keep={'control': 'control', 'model': 'model', 'roc_auc': 'ROC-AUC', 'roc_auc_low': 'CI low',
-               'roc_auc_high': 'CI high', 'pointing_game': 'pointing game', 'pointing_game_low': 'CI low',
+               'roc_auc_high': 'CI high', 'roc_auc_labels': 'ROC-AUC (labels)', 'pointing_game': 'pointing game', 'pointing_game_low': 'CI low',
                'pointing_game_high': 'CI high', 'clinical_f1': 'clinical F1', 'clinical_f1_low': 'CI low',
                'clinical_f1_high': 'CI high'}),
     dict(key='reports', title='Report generation: language overlap (findings), labeler-based clinical F1 over 14 and 5 observations (uncertain as negative), share of reports hallucinating or omitting a finding',
@@ -254,6 +254,14 @@ def _data_text(ds, cur:list, data_words:str):
     return [], methods, limits
 
 # %% ../nbs/12_results.ipynb #3aa8d008
+def _jitter_text(tr:list):
+    "The runs that added translation and scale jitter to the study's augmentation, in words ('' when none did)."
+    moved = [p for p in tr if p.get('shift') or p.get('zoom')]
+    if not moved: return ''
+    which = ', '.join(sorted({f"{p.get('arch', 'resnet18')} {p.get('pathology', 'all')}" for p in moved}))
+    return (f", and for {which} a shift of up to {_values(moved, 'shift', lambda v: f'{100*v:g}%')} of the side and a "
+            f"change of scale of up to {_values(moved, 'zoom', lambda v: f'{100*v:g}%')}, which the study did not use")
+
 def _cnn_text(tr:list, cnn):
     "Classification paragraph and its limitations."
     if not tr: return [], [], []
@@ -268,7 +276,7 @@ def _cnn_text(tr:list, cnn):
                f"{_values(tr, 'lr', lambda v: f'{v:g}')}, batch {_values(tr, 'batch_size')} x {_values(tr, 'accumulate')} "
                f"accumulation, weight decay {r['weight_decay']:g}, cosine annealing, early stopping on validation loss "
                f"(patience {r['patience']}), mixed precision, the study's augmentation (rotation within 10 degrees, "
-               "horizontal flip)" + (f"; starting weights: {weights}" if weights else '') + ". "
+               "horizontal flip)" + _jitter_text(tr) + (f"; starting weights: {weights}" if weights else '') + ". "
                f"The study: {STUDY['size']} px, learning rate {STUDY['lr']:g}, batch {STUDY['batch_size']} x "
                f"{STUDY['accumulate']}, {STUDY['weights']} weights."]
     limits = []
@@ -290,7 +298,8 @@ def _evaluation_text(ev:list, cnn, study):
                        f"confidence intervals from {_values(ev, 'n_boot')} bootstrap resamples over patients; F1 and accuracy "
                        "both at the fixed threshold 0.5 (as the study) and at thresholds chosen on the validation split "
                        "(Youden's J), which the study did not do; calibration (ECE; temperature and Platt scaling fitted on "
-                       "validation); Grad-CAM scored against the drawn findings where the data have them.")
+                       "validation); Grad-CAM++ scored against the drawn findings where the data have them (the pointing "
+                       "game with Zhang et al.'s tolerance of 15 pixels at 224 px).")
     if cnn is not None and len(cnn):
         lo, hi = cnn.loc[cnn.roc_auc.idxmin()], cnn.loc[cnn.roc_auc.idxmax()]
         abstract.append(f"{_count_word(len(cnn))} CNNs reached a test macro ROC-AUC from {_ci(lo, 'roc_auc')} "

@@ -40,6 +40,8 @@ class TrainConfig:
     imbalance: str = 'pos_weight'   # 'pos_weight' (negatives/positives per label) or 'none'
     rotate: float = 10.0
     flip: bool = True
+    shift: float = 0.0              # not the study's: translation and scale jitter (cxr_nb.images.augment); the demo
+    zoom: float = 0.0               # uses them so that Grad-CAM can point (a network that can rely on position need not)
     weights: str|None = 'imagenet'
     precision: str = 'auto'
     seed: int = 0
@@ -306,7 +308,7 @@ def make_datasets(cfg:TrainConfig, manifest:pd.DataFrame, cache):
                            frame[frame.split != 'train']])
     mk = lambda split, train: CXRDataset(cache, frame[frame.split == split], cfg.pathology, cfg.policy, cfg.blank,
                                          train=train,
-                                         rotate=cfg.rotate, flip=cfg.flip, seed=cfg.seed)
+                                         rotate=cfg.rotate, flip=cfg.flip, seed=cfg.seed, shift=cfg.shift, zoom=cfg.zoom)
     out = mk('train', True), mk('validate', False), mk('test', False)
     for name, ds in zip(('train', 'validate', 'test'), out):
         if len(ds) == 0:
@@ -336,7 +338,7 @@ def finish_run(run:Path|str, cfg:TrainConfig, train_ds, val_ds, test_ds, cache, 
     with atomic_path(run/'exclusions.csv') as p: excl.to_csv(p, index=False)
     h = pd.read_csv(run/'history.csv')
     info = dict(config=asdict(cfg), weights=json.loads((run/'model.json').read_text()),
-                runtime=runtime(precision=cfg.precision).describe(),
+                runtime=runtime(precision=cfg.precision).describe(), inference_engine=preds['test'].attrs.get('engine'),
                 images=dict(train=len(train_ds), validate=len(val_ds), test=len(test_ds)), unreadable_images=len(excl),
                 parameters=count_parameters(model), gflops=round(count_flops(model, cfg.size)/1e9, 3),
                 epochs_run=len(h), best_epoch=int(h.epoch[h.val_loss.idxmin()]),
