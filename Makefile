@@ -38,7 +38,7 @@ test-slow: install browser
 ## the smoke profile as jobs of a real single-node SLURM cluster (Debian's slurm-wlm, slurmdbd, munge and MariaDB,
 ## installed when missing as root), with a cancelled job and a lost runner, against a local run; the daemons are stopped
 test-cluster: install
-	$(BIN)/cxr-test --flags "slow" --path 13i_cluster.ipynb
+	$(BIN)/cxr-test --flags "cluster" --path 13i_cluster.ipynb
 
 ## the executed notebooks of the last run as an offline site (REPORTS=reports/<profile> for another profile)
 site: install
