@@ -84,7 +84,8 @@ def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int
     from cxr_nb.gradcam import load_run_model, gradcam_scores
     model, info = load_run_model(run)
     pred = read_predictions(Path(run)/'predictions_test.csv')
-    pred = drawn_targets(pred, data_dir) if drawn_targets(pred.head(0), data_dir) is not None else pred
+    drawn = drawn_targets(pred, data_dir)       # the findings drawn into the phantoms, where the data have them
+    if drawn is not None: pred = drawn
     scores, _ = gradcam_scores(model, pred, data_dir, info['config']['size'], [l for l in labels if l != 'No Finding'],
                                max_per_label)
     return pointing_summary(scores, n_boot, seed)
