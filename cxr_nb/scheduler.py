@@ -12,7 +12,7 @@ from .core import atomic_write
 
 # %% auto #0
 __all__ = ['step_dependencies', 'waves', 'slurm_partitions', 'capacity_problems', 'write_json', 'read_json', 'visible_gpus',
-           'StepJob', 'StepJobs', 'threads']
+           'StepJob', 'StepJobs', 'threads', 'slurm_state']
 
 # %% ../nbs/13h_scheduler.ipynb #194673db
 def _norm(p, root:Path): return Path(os.path.normpath(p if Path(p).is_absolute() else Path(root)/p))
@@ -237,13 +237,32 @@ def _wait(self, running:dict): # step name -> StepJob
 StepJobs.wait = _wait
 
 # %% ../nbs/13h_scheduler.ipynb #28190f63
+_LIVE = ('PENDING', 'RUNNING', 'REQUEUED', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'RESIZING', 'REQUEUE_HOLD')
+
+def _queue_state(job_id) -> str:
+    "The state slurmctld itself gives a job (`squeue`); '' when it does not answer or no longer holds the job."
+    try: out = subprocess.run(['squeue', '-h', '-t', 'all', '-j', str(job_id), '-o', '%T'], capture_output=True,
+                              text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired): return ''
+    return out.stdout.split()[0] if out.returncode == 0 and out.stdout.split() else ''
+
+def slurm_state(job, wait_s:float=30, poll_s:float=2) -> str:
+    """A job's state from the accounting (`sacct`, through submitit's watcher), else from the controller (`squeue`):
+    the accounting learns of a job a moment after its submission, and a busy slurmdbd may not answer; asked again for
+    up to `wait_s` seconds before the job counts as unknown."""
+    t0 = time.time()
+    while True:
+        s = job.watcher.get_state(job.job_id, mode='force')
+        if s.upper() == 'UNKNOWN': s = _queue_state(job.job_id) or s
+        if s.upper() != 'UNKNOWN' or time.time() - t0 >= wait_s: return s.split()[0] if s else 'UNKNOWN'
+        time.sleep(poll_s)
+
 def _reattach(self, step, note:dict|None): # a `.submitted.json` note of an earlier runner
-    "The job an earlier runner submitted for this step, when SLURM still runs or queues it; else None."
+    "The job an earlier runner submitted for this step, when SLURM still runs or queues it (or it has returned); else None."
     if self.kind != 'slurm' or not note or note.get('executor') != 'slurm': return None
     from submitit.slurm.slurm import SlurmJob
     job = SlurmJob(folder=note['folder'], job_id=str(note['job_id']))
-    if job.paths.result_pickle.exists() or job.watcher.get_state(job.job_id, mode='force') in (
-            'PENDING', 'RUNNING', 'REQUEUED', 'COMPLETING', 'CONFIGURING', 'SUSPENDED'):
+    if job.paths.result_pickle.exists() or slurm_state(job).upper() in _LIVE:
         return StepJob(step, job, started=note.get('submitted'))
     return None
 StepJobs.reattach = _reattach
