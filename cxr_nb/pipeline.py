@@ -354,6 +354,9 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
             for name in pool.wait({n: r[1] for n, r in running.items()}):
                 step, job, record, label = running.pop(name)
                 record, why = _ended(job, record, pool, root)
+                # its end is recorded: no later runner may wait for this job again (a cancelled job can still write
+                # its result a moment after SLURM says it ended, which would look like a job that finished unwatched)
+                (runs/JOBS/f'{name}.submitted.json').unlink(missing_ok=True)
                 prov['steps'][name] = record; write_provenance(prov_path, prov)
                 status[name] = record['status']; results.append((name, record['status'], record['wall_s']))
                 if why or record['status'] != 'ok':
