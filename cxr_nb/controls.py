@@ -14,9 +14,9 @@ from .metrics import labels_in, read_predictions, evaluate
 from .tables import ci_text as _ci
 
 # %% auto #0
-__all__ = ['scored_labels', 'subset', 'another_patients_labels', 'drawn_targets', 'auc_row', 'pointing_summary', 'run_pointing',
-           'cnn_controls', 'report_controls', 'control_verdicts', 'openi_reports_stating', 'cohort_sufficiency',
-           'controls_paragraph']
+__all__ = ['scored_labels', 'subset', 'another_patients_labels', 'drawn_targets', 'auc_row', 'pointing_summary', 'choose_cam',
+           'run_pointing', 'cnn_controls', 'report_controls', 'control_verdicts', 'openi_reports_stating',
+           'cohort_sufficiency', 'controls_paragraph']
 
 # %% ../nbs/11a_controls.ipynb #c0a1e007
 def scored_labels(pred:pd.DataFrame, # test predictions (cxr_nb.inference.predict)
@@ -79,21 +79,45 @@ def pointing_summary(scores:pd.DataFrame, # from cxr_nb.gradcam.gradcam_scores: 
                      pointing_game_high=np.quantile(mb, 0.975))
 
 # %% ../nbs/11a_controls.ipynb #c0a1e017
-def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40, n_boot:int=1000, seed:int=0):
-    "Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask)."
+def _pointing_scores(run:Path, data_dir, labels:list, split:str, max_per_label:int, layer=None, method='gradcam++'):
     from cxr_nb.gradcam import load_run_model, gradcam_scores
     model, info = load_run_model(run)
-    pred = read_predictions(Path(run)/'predictions_test.csv')
+    pred = read_predictions(Path(run)/f'predictions_{split}.csv')
     drawn = drawn_targets(pred, data_dir)       # the findings drawn into the phantoms, where the data have them
     if drawn is not None: pred = drawn
-    scores, _ = gradcam_scores(model, pred, data_dir, info['config']['size'], [l for l in labels if l != 'No Finding'],
-                               max_per_label)
-    return pointing_summary(scores, n_boot, seed)
+    return gradcam_scores(model, pred, data_dir, info['config']['size'], [l for l in labels if l != 'No Finding'],
+                          max_per_label, layer=layer, method=method)[0]
+
+def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40):
+    """The heatmap (layer, method) with the best mean pointing game on a run's validation images, and the table of
+    every candidate: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method. Without
+    a validation image that has a drawn finding, Grad-CAM++ at the architecture's usual layer (layer None)."""
+    from cxr_nb.gradcam import CAM_LAYERS, CAM_METHODS
+    arch = json.loads((Path(run)/'run.json').read_text())['config']['arch']
+    rows = []
+    for layer in CAM_LAYERS[arch]:
+        for method in CAM_METHODS:
+            sc = _pointing_scores(Path(run), data_dir, labels, 'validate', max_per_label, layer, method).dropna(subset=['hit'])
+            per = sc.groupby('label').hit.mean()
+            rows.append(dict(layer=layer, method=method, images=len(sc), pointing_game=per.mean() if len(per) else np.nan))
+    t = pd.DataFrame(rows)
+    if t.pointing_game.isna().all():     # nothing to choose by (a tiny run): Grad-CAM++ at the usual layer
+        return (None, 'gradcam++'), t
+    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM++ first)
+    return (best.layer, best.method), t
+
+def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40, n_boot:int=1000, seed:int=0,
+                 cam:tuple|None=None): # (layer, method) from `choose_cam`; None: Grad-CAM++ at the default layer
+    "Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask)."
+    layer, method = cam or (None, 'gradcam++')
+    return pointing_summary(_pointing_scores(Path(run), data_dir, labels, 'test', max_per_label, layer, method),
+                            n_boot, seed)
 
 # %% ../nbs/11a_controls.ipynb #c0a1e019
 def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', archs=(), min_positives:int=20,
                  max_per_label:int=40, n_boot:int=1000, seed:int=0):
-    "(one row per CNN control, per-observation table, the scored labels, those left out with their positives)."
+    """(one row per CNN control, per-observation table, the scored labels, those left out with their positives, the
+    heatmaps tried on the validation images: `choose_cam`)."""
     from cxr_nb.training import run_folder
     runs = {('positive', arch): run_folder(runs_dir, arch), ('negative: permuted training labels', arch):
             run_folder(runs_dir, arch, labels='permuted'), **{('positive', a): run_folder(runs_dir, a) for a in archs}}
@@ -109,13 +133,16 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
     labels, left = scored_labels(pos, min_positives)
     if not labels: raise ValueError(f"no observation has {min_positives} positive test images; lower min_positives.")
     rows, per = [], []
+    # the heatmap is chosen on the positive control's validation images; every control is scored with the same one
+    cam, cams = choose_cam(runs[('positive', arch)], data_dir, labels, max_per_label)
     for (c, a), r in runs.items():
         row, auc = auc_row(preds[(c, a)], labels, n_boot, seed)
         lab, lab_auc = auc_row(given[(c, a)], [l for l in labels if given[(c, a)][f'target_{l}'].nunique() == 2],
                                n_boot, seed)
         row.update({f'{k.replace("roc_auc", "roc_auc_labels")}': v for k, v in lab.items()})
         if a == arch:
-            ptab, pg = run_pointing(r, data_dir, labels, max_per_label, n_boot, seed); row.update(pg)
+            ptab, pg = run_pointing(r, data_dir, labels, max_per_label, n_boot, seed, cam)
+            row.update(pg, cam_layer=cam[0], cam_method=cam[1])
             per.append(ptab.assign(control=c, model=a))
         rows.append(dict(control=c, model=a, reference='drawn findings' if drawn[(c, a)] is not None else 'labels', **row))
         per.append(pd.DataFrame(dict(control=c, model=a, label=list(auc), roc_auc=list(auc.values()),
@@ -124,7 +151,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
     rows.append(dict(control="negative: test images with another patient's labels", model=arch,
                      reference=rows[0]['reference'], **row))
     per = pd.concat(per).groupby(['control', 'model', 'label'], sort=False).first().reset_index()
-    return pd.DataFrame(rows), per, labels, left
+    return pd.DataFrame(rows), per, labels, left, cams
 
 # %% ../nbs/11a_controls.ipynb #c0a1e020
 def report_controls(reports_dir:Path|str, systems):
@@ -197,7 +224,9 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
     f = reports/'tables'/'controls_scored.json'
     scored = json.loads(f.read_text()) if f.exists() else {}
     over = f"the {len(scored['labels'])} observations with at least {scored['min_positives']} test positives" if scored else 'the scored observations'
-    pg = f" and Grad-CAM++'s pointing game {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
+    cam = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++'}.get(pos.get('cam_method'), 'Grad-CAM++')
+    at = f" at {pos.cam_layer}, the heatmap chosen on the validation images," if pd.notna(pos.get('cam_layer')) else ''
+    pg = f" and the pointing game of {cam}{at} {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
     ref = (f" against the findings drawn into the phantoms ({_ci(pos, 'roc_auc_labels')} against the dataset's labels, "
            "which carry the demo's labeler noise)" if pos.get('reference') == 'drawn findings'
            and pd.notna(pos.get('roc_auc_labels')) else '')
@@ -210,7 +239,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
           "from a broken one." if not learns else ": the negative control's interval excludes 0.5, which points to a leak "
           "between labels and images that must be found.")
     if pd.notna(pos.get('pointing_game')) and pd.notna(neg.get('pointing_game')):
-        s += (f" Grad-CAM++ points at the drawn finding {'more' if pos.pointing_game_low > neg.pointing_game_high else 'no more'}"
+        s += (f" {cam} points at the drawn finding {'more' if pos.pointing_game_low > neg.pointing_game_high else 'no more'}"
               f" often than for the negative control ({neg.pointing_game:.3f})"
               + ("." if pos.pointing_game_low > neg.pointing_game_high else
                  ": its heatmaps are no evidence of where the model looks."))

@@ -136,6 +136,7 @@ def read_finding_mask(root:Path|str, row, label:str, size:int):
 def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and its test predictions
                    root:Path|str, size:int, labels=None, max_per_label:int=40, batch:int=16,
                    method:str='gradcam++', # the heatmap (see `grad_cam`)
+                   layer:str|None=None, # the layer (None: the architecture's candidates, see `grad_cam`)
                    tolerance:int|None=None): # pixels (None: `pointing_tolerance(size)`, Zhang et al.'s 15 at 224 px)
     """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls on the
     finding within the tolerance (pointing game; `hit_strict`: inside it) and the IoU of the map above half its
@@ -158,7 +159,7 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                                                                                r['dicom_id']).iloc[0], size),
                                         size) for r, _ in chunk])
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
-            heat = grad_cam(model, x, j, method=method)
+            heat = grad_cam(model, x, j, layer=layer, method=method)
             for (r, m), h, img in zip(chunk, heat, imgs):
                 rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, method=method, tolerance=tol,
                                  prob=float(r[f'prob_{l}']), hit=pointing_game(h, m, tol), hit_strict=pointing_game(h, m),

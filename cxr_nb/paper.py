@@ -38,12 +38,11 @@ SECTIONS = [
     dict(key='explain', title='Grad-CAM++ against the drawn findings (pointing game: the peak within 15 px at 224 px of the finding, as Zhang et al.; chance: the share of the image that close to it; strict: inside it)',
          files=['tables/gradcam_resnet18.csv'], notebook='07_evaluation',
          figures=[('figures/gradcam_resnet18.png', 'Grad-CAM++ of ResNet-18 (the case/control models when trained, else the multi-label one): peaks on (top) and off (bottom) the drawn finding.')]),
-    dict(key='controls', title='Controls: does the pipeline learn from the drawn findings, and from nothing else?',
+    dict(key='controls', title='Controls: does the pipeline learn from the drawn findings, and from nothing else? (ROC-AUC against the drawn findings, and against the labels; 95% intervals)',
          files=['tables/controls.csv'], notebook='11a_controls', optional=True,
-         keep={'control': 'control', 'model': 'model', 'roc_auc': 'ROC-AUC', 'roc_auc_low': 'CI low',
-               'roc_auc_high': 'CI high', 'roc_auc_labels': 'ROC-AUC (labels)', 'pointing_game': 'pointing game', 'pointing_game_low': 'CI low',
-               'pointing_game_high': 'CI high', 'clinical_f1': 'clinical F1', 'clinical_f1_low': 'CI low',
-               'clinical_f1_high': 'CI high'}),
+         intervals=['roc_auc', 'roc_auc_labels', 'pointing_game', 'clinical_f1'],
+         keep={'control': 'control', 'model': 'model', 'roc_auc': 'ROC-AUC', 'roc_auc_labels': 'ROC-AUC (labels)',
+               'pointing_game': 'pointing game', 'clinical_f1': 'clinical F1 (macro, 14)'}),
     dict(key='reports', title='Report generation: language overlap (findings), labeler-based clinical F1 over 14 and 5 observations (uncertain as negative), share of reports hallucinating or omitting a finding',
          files=['tables/report_generation.csv'], notebook='11_report_evaluation',
          keep={'system': 'system', 'reports': 'reports', 'bleu_1': 'BLEU-1', 'bleu_4': 'BLEU-4', 'rouge_l': 'ROUGE-L', 'cider': 'CIDEr',
@@ -75,15 +74,14 @@ def figure_width(path:Path, max_ratio:float=1.25):
 # %% ../nbs/12_results.ipynb #2486d870
 def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=None,
                   percent=(), # columns of fractions printed as percentages with `digits - 2` decimals
-                  fixed:bool=False): # keep trailing zeros (0.7270 as the study printed it, not 0.727)
+                  fixed:bool=False, # keep trailing zeros (0.7270 as the study printed it, not 0.727)
+                  intervals=()): # columns printed with their `_low` and `_high` columns as "0.873 [0.841, 0.899]"
     """A result CSV as rows of strings for the PDF: filtered by `where`, `drop` columns removed (or only `keep`),
     numbers rounded, blanks empty."""
     import pandas as pd
     t = pd.read_csv(path)
     for k, v in (where or {}).items(): t = t[t[k] == v]
     t = t.drop(columns=[c for c in drop if c in t])
-    if keep: t = t[[c for c in keep if c in t]]
-    if isinstance(keep, dict): t = t.rename(columns=keep)          # {column: the heading printed}
     fmt = lambda x: (
         ''
         if pd.isna(x)
@@ -93,6 +91,12 @@ def display_table(path:Path, where:dict|None=None, drop=(), digits:int=3, keep=N
             else str(int(x)) if isinstance(x, float) else str(x)
         )
     )
+    for c in [c for c in intervals if {c, f'{c}_low', f'{c}_high'} <= set(t.columns)]:
+        t[c] = [fmt(v) + (f' [{fmt(lo)}, {fmt(hi)}]' if pd.notna(lo) and pd.notna(hi) else '')
+                for v, lo, hi in zip(t[c], t[f'{c}_low'], t[f'{c}_high'])]
+        t = t.drop(columns=[f'{c}_low', f'{c}_high'])
+    if keep: t = t[[c for c in keep if c in t]]
+    if isinstance(keep, dict): t = t.rename(columns=keep)          # {column: the heading printed}
     pct = lambda x: '' if pd.isna(x) else f'{100*x:.{max(digits - 2, 0)}f}%'
     cols = list(t.columns)
     return [list(map(str, cols))] + [[pct(x) if c in percent and isinstance(x, float) else fmt(x) for c, x in zip(cols, r)]
@@ -151,7 +155,8 @@ def section_status(reports:Path, root:Path|None=None, # the reports folder of a 
         missing = [f for f in s['files'] if not (reports/f).exists()]
         if missing and s.get('optional'): continue      # a section that only some profiles produce (the demo's controls)
         tables = [display_table(reports/f, s.get('where'), s.get('drop', ()), digits=s.get('digits', 3),
-                                keep=s.get('keep'), percent=s.get('percent', ()), fixed=s.get('fixed', False))
+                                keep=s.get('keep'), percent=s.get('percent', ()), fixed=s.get('fixed', False),
+                                intervals=s.get('intervals', ()))
                   for f in s['files']] if not missing else []
         withheld = [f for f, _ in s.get('figures', ()) if publishable and shows_patients(f)]
         figs = [(f, c) for f, c in s.get('figures', ()) if (reports/f).exists()
