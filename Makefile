@@ -33,7 +33,7 @@ test: install
 	$(BIN)/cxr-test
 
 test-slow: install browser
-	$(BIN)/cxr-test --flags "slow" --flagged
+	$(BIN)/cxr-test --flags "slow" --flagged --n-workers 1
 
 ## the smoke profile as jobs of a real single-node SLURM cluster (Debian's slurm-wlm, slurmdbd, munge and MariaDB,
 ## installed when missing as root), with a cancelled job and a lost runner, against a local run; the daemons are stopped
