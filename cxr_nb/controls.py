@@ -79,25 +79,30 @@ def pointing_summary(scores:pd.DataFrame, # from cxr_nb.gradcam.gradcam_scores: 
                      pointing_game_high=np.quantile(mb, 0.975))
 
 # %% ../nbs/11a_controls.ipynb #c0a1e017
-def _pointing_scores(run:Path, data_dir, labels:list, split:str, max_per_label:int, layer=None, method='gradcam++'):
-    from cxr_nb.gradcam import load_run_model, gradcam_scores
+def _pointing_inputs(run:Path, data_dir, split:str):
+    "A run's model, its image size and its predictions on `split`, scored against the drawn findings where there are any."
+    from cxr_nb.gradcam import load_run_model
     model, info = load_run_model(run)
     pred = read_predictions(Path(run)/f'predictions_{split}.csv')
     drawn = drawn_targets(pred, data_dir)       # the findings drawn into the phantoms, where the data have them
-    if drawn is not None: pred = drawn
-    return gradcam_scores(model, pred, data_dir, info['config']['size'], [l for l in labels if l != 'No Finding'],
-                          max_per_label, layer=layer, method=method)[0]
+    return model, info['config']['size'], (pred if drawn is None else drawn)
+
+def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=None, method='gradcam++'):
+    from cxr_nb.gradcam import gradcam_scores
+    model, size, pred = inputs
+    return gradcam_scores(model, pred, data_dir, size, [l for l in labels if l != 'No Finding'], max_per_label,
+                          layer=layer, method=method)[0]
 
 def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40):
     """The heatmap (layer, method) with the best mean pointing game on a run's validation images, and the table of
     every candidate: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method. Without
     a validation image that has a drawn finding, Grad-CAM++ at the architecture's usual layer (layer None)."""
     from cxr_nb.gradcam import CAM_LAYERS, CAM_METHODS
-    arch = json.loads((Path(run)/'run.json').read_text())['config']['arch']
+    inputs = _pointing_inputs(Path(run), data_dir, 'validate')      # read once, scored six ways
     rows = []
-    for layer in CAM_LAYERS[arch]:
+    for layer in CAM_LAYERS[inputs[0].provenance['architecture']]:
         for method in CAM_METHODS:
-            sc = _pointing_scores(Path(run), data_dir, labels, 'validate', max_per_label, layer, method).dropna(subset=['hit'])
+            sc = _pointing_scores(inputs, data_dir, labels, max_per_label, layer, method).dropna(subset=['hit'])
             per = sc.groupby('label').hit.mean()
             rows.append(dict(layer=layer, method=method, images=len(sc), pointing_game=per.mean() if len(per) else np.nan))
     t = pd.DataFrame(rows)
@@ -110,8 +115,8 @@ def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int
                  cam:tuple|None=None): # (layer, method) from `choose_cam`; None: Grad-CAM++ at the default layer
     "Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask)."
     layer, method = cam or (None, 'gradcam++')
-    return pointing_summary(_pointing_scores(Path(run), data_dir, labels, 'test', max_per_label, layer, method),
-                            n_boot, seed)
+    scores = _pointing_scores(_pointing_inputs(Path(run), data_dir, 'test'), data_dir, labels, max_per_label, layer, method)
+    return pointing_summary(scores, n_boot, seed)
 
 # %% ../nbs/11a_controls.ipynb #c0a1e019
 def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', archs=(), min_positives:int=20,
