@@ -252,7 +252,15 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
     for m in [m for m in rep.index if m + '-swapped' in rep.index]:
         base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}"
                 for b in ('baseline-template', 'baseline-retrieval') if b in rep.index]
-        s += (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}) falls to "
+        g = reports/'tables'/'report_guidance.csv'
+        guided = pd.read_csv(g) if g.exists() else None
+        how = ''
+        if guided is not None and len(guided) > 1:
+            best = guided.loc[guided.clinical_f1.fillna(-1).idxmax()]
+            how = (f", decoded with image guidance at scale {best.guidance_scale:g} (chosen on the validation reports; "
+                   f"{guided.clinical_f1[guided.guidance_scale == 1].iloc[0]:.3f} there without guidance)"
+                   if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")
+        s += (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) falls to "
               f"{rep.loc[m + '-swapped', 'clinical_f1']:.3f} when it reads another patient's image"
               + (f", against {', '.join(base)} for the baselines." if base else "."))
     coh = reports/'tables'/'controls_cohorts.csv'

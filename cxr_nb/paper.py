@@ -54,6 +54,10 @@ SECTIONS = [
          files=['tables/report_probe.csv'], notebook='10_report_generation',
          keep={'observation': 'observation', 'positives': 'positives', 'negatives': 'negatives', 'auc': 'ROC-AUC',
                'prefers_present_positives': 'prefers present (positives)', 'prefers_present_negatives': 'prefers present (negatives)'}),
+    dict(key='guidance', title='Image guidance of the report model, chosen on validation reports: macro clinical F1 over the 14 observations at each scale (1: plain greedy decoding)',
+         files=['tables/report_guidance.csv'], notebook='10_report_generation', optional=True,
+         keep={'guidance_scale': 'scale', 'reports': 'validation reports', 'clinical_f1': 'F1 macro 14', 'clinical_f1_micro': 'F1 micro 14',
+               'hallucination_any': 'halluci- nating', 'distinct_reports': 'distinct reports'}),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d
@@ -348,12 +352,17 @@ def _report_text(vl:list):
         return [], [f"Report generation (10_report_generation). {STUDY['report_model']} from {p['model_path']}, {quant}, "
                     f"LoRA on the language model's attention and MLP projections, {sched}, with the expert-radiographer "
                     "prompt; greedy decoding."], []
+    scales = p.get('guidance_scales') or [1.0]
+    decoding = ("greedy decoding" if len(scales) < 2 else
+                "greedy decoding with classifier-free guidance on the image (each token's log-probability given the image "
+                "moved away from its log-probability without it), its scale chosen among "
+                f"{', '.join(f'{float(g):g}' for g in scales)} on the validation reports by macro clinical F1")
     sched = sched.replace(' epochs of', ' epoch(s) of', 1)
     methods = [f"Report generation (10_report_generation). A tiny MllamaForConditionalGeneration of the real model's "
                f"class, trained from nothing on CPU: its vision tower first learns the 14 observations "
                f"({p.get('vision_epochs', 40)} epochs, standing in for a pretrained encoder), then the whole model learns "
                f"the training reports ({p.get('base_epochs', 1)} epochs), then the study's 4-bit LoRA code path for "
-               f"{sched}; greedy decoding. Baselines in the same format: a constant normal report, a template filled "
+               f"{sched}; {decoding}. Baselines in the same format: a constant normal report, a template filled "
                "from the CNN's predicted labels, and retrieval of the nearest training report in the CNN's embedding space."]
     limits = [f"The report model is a tiny model trained from nothing on CPU, not {STUDY['report_model']}: it proves the "
               "code path (the same training, 4-bit and generation code), not clinical quality."]

@@ -18,8 +18,8 @@ from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
 __all__ = ['SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'load_vlm', 'ReportTrainConfig', 'check_generation_args',
-           'add_lora', 'planned_steps', 'finetune', 'generate_reports', 'main', 'image_reliance', 'report_logprob',
-           'finding_probe']
+           'add_lora', 'planned_steps', 'finetune', 'generate_reports', 'choose_guidance', 'main', 'image_reliance',
+           'report_logprob', 'finding_probe']
 
 # %% ../nbs/10_report_generation.ipynb #2f53404b
 # kept in bf16, as QLoRA recipes for Mllama do
@@ -107,11 +107,15 @@ class ReportTrainConfig:
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
 
 # %% ../nbs/10_report_generation.ipynb #5b9e0c11
-def check_generation_args(quantize:str='nf4', prompt:str='radiographer', vision_pool:str='max'):
+def check_generation_args(quantize:str='nf4', prompt:str='radiographer', vision_pool:str='max', guidance_scales=(1.0,)):
     "A one-line error for a choice of the report step that no code path has (the runner calls it before any step)."
     from cxr_nb.report_data import PROMPTS
     check_choice('quantize', quantize, ('nf4', 'none')); check_choice('prompt', prompt, tuple(PROMPTS))
     check_choice('vision_pool', vision_pool, ('max', 'mean'))
+    if (isinstance(guidance_scales, (str, bytes)) or not hasattr(guidance_scales, '__len__') or not len(guidance_scales)
+            or not all(isinstance(g, (int, float)) and not isinstance(g, bool) and g >= 1 for g in guidance_scales)):
+        raise ValueError(f"guidance_scales must be a non-empty list of numbers of at least 1 (1: no guidance), e.g. [1, 2, 3];"
+                         f" got {guidance_scales!r}")
 
 # %% ../nbs/10_report_generation.ipynb #d4e3fd73
 def add_lora(model, cfg:ReportTrainConfig, quantized:bool):
@@ -204,11 +208,19 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
 @torch.inference_mode()
 def generate_reports(model, processor, ds, # a ReportDataset
                      batch_size:int=8, max_new_tokens:int=256, num_beams:int=1, repetition_penalty:float=1.1,
+                     # above 1: classifier-free guidance on the image (greedy decoding only). Each token's log-probability
+                     # given the image, c, is pushed away from its log-probability given the same prompt without the
+                     # image, u: u + scale*(c - u) (transformers' `guidance_scale`, run with a text-only negative prompt)
+                     guidance_scale:float=1.0,
                      progress:bool=False):
-    "Generated reports for every pair of `ds` (greedy or beam search), beside the reference report and the ids."
+    """Generated reports for every pair of `ds` (greedy or beam search, optionally guided by the image), beside the
+    reference report and the ids."""
     from tqdm.auto import tqdm
     from PIL import Image
-    from cxr_nb.report_data import format_chat
+    from cxr_nb.report_data import format_chat, IMAGE
+    if not guidance_scale >= 1: raise ValueError(f"guidance_scale must be at least 1 (1: no guidance), got {guidance_scale!r}")
+    if guidance_scale != 1 and num_beams != 1:
+        raise ValueError(f"guidance_scale={guidance_scale} needs greedy decoding; got num_beams={num_beams}: use one of the two")
     tok = processor.tokenizer; side, tok.padding_side = tok.padding_side, 'left'
     eot = tok.convert_tokens_to_ids('<|eot_id|>')
     model.eval(); rows = []
@@ -219,9 +231,15 @@ def generate_reports(model, processor, ds, # a ReportDataset
                             text=[format_chat(it['prompt']) for it in items],
                             return_tensors='pt', padding=True, add_special_tokens=False).to(model.device)
             enc.pop('token_type_ids', None)        # the fast tokenizer adds them; Mllama has no use for them
+            guide = {}
+            if guidance_scale != 1:               # the same chat text without the image: what the text alone predicts
+                neg = tok([format_chat(it['prompt']).replace(IMAGE, '') for it in items], return_tensors='pt',
+                          padding=True, add_special_tokens=False).to(model.device)
+                guide = dict(guidance_scale=guidance_scale, negative_prompt_ids=neg['input_ids'],
+                             negative_prompt_attention_mask=neg['attention_mask'])
             out = model.generate(**enc, max_new_tokens=max_new_tokens, num_beams=num_beams,
                                  repetition_penalty=repetition_penalty,
-                                 do_sample=False, eos_token_id=eot, pad_token_id=tok.pad_token_id)
+                                 do_sample=False, eos_token_id=eot, pad_token_id=tok.pad_token_id, **guide)
             texts = tok.batch_decode(out[:, enc['input_ids'].shape[1]:], skip_special_tokens=True)
             for it, t in zip(items, texts):
                 rows.append(dict(study_id=it['study_id'], generated=t.strip(), reference=it['report']))
@@ -230,6 +248,29 @@ def generate_reports(model, processor, ds, # a ReportDataset
     out = pd.DataFrame(rows)
     return out.assign(subject_id=pairs.loc[out.study_id, 'subject_id'].to_numpy(),
                       dicom_id=pairs.loc[out.study_id, 'dicom_id'].to_numpy())
+
+# %% ../nbs/10_report_generation.ipynb #g02dance
+def choose_guidance(model, processor, ds, # a ReportDataset of validation pairs (never the test pairs)
+                    scales=(1.0, 2.0, 3.0), # candidate guidance scales (1: no guidance)
+                    labeler=None, # texts -> labels (default cxr_nb.labeler.label_reports, as 11_report_evaluation)
+                    **generate): # batch_size, max_new_tokens, repetition_penalty for `generate_reports`
+    """The image-guidance scale for the test reports, chosen on validation reports: per candidate, the macro clinical
+    F1 over the 14 observations (uncertain as negative; labeler-based, as 11_report_evaluation scores the test), the
+    micro F1, the share of reports stating a finding the reference lacks, and the seconds it took. Returns the table
+    and the chosen scale (highest macro F1, the smallest scale on a tie)."""
+    from cxr_nb.report_eval import evaluate_generated
+    if not len(ds): raise ValueError("choose_guidance needs validation pairs; the split has none (give one scale, e.g. [1.0]).")
+    rows = []
+    for g in sorted(float(x) for x in scales):
+        t0 = time.time()
+        gen = generate_reports(model, processor, ds, guidance_scale=g, **generate)
+        r = evaluate_generated(gen, n_boot=0, language=False, labeler=labeler)
+        c = r['clinical'].query("uncertain_as == 'negative'").set_index('observation').f1
+        rows.append(dict(guidance_scale=g, reports=len(gen), clinical_f1=c['macro-14'], clinical_f1_micro=c['micro-14'],
+                         hallucination_any=r['rates'].set_index('observation').loc['any', 'hallucinated'],
+                         distinct_reports=gen.generated.nunique(), seconds=round(time.time() - t0, 1)))
+    t = pd.DataFrame(rows)
+    return t, float(t.guidance_scale[t.clinical_f1.fillna(-1).idxmax()])
 
 # %% ../nbs/10_report_generation.ipynb #2cd753fa
 def _vlm_parser():
@@ -250,6 +291,8 @@ def _vlm_parser():
     p.add_argument('--image-size', type=int, default=560)
     p.add_argument('--max-new-tokens', type=int, default=256); p.add_argument('--num-beams', type=int, default=1)
     p.add_argument('--repetition-penalty', type=float, default=1.1)
+    p.add_argument('--guidance-scale', type=float, default=1.0,
+                   help='classifier-free guidance on the image (1: none; 10_report_generation chooses it on validation)')
     p.add_argument('--no-generate', action='store_true')
     p.add_argument('--adapter',
                    help='generate only, with this trained adapter (e.g. RUN/final after a sharded run with --no-generate)')
@@ -280,7 +323,7 @@ def main(argv=None):
     if state.is_main_process and not a.no_generate:
         gen = generate_reports(model, processor, ReportDataset(test, a.data, a.image_size, a.prompt),
                                batch_size=cfg.batch_size, max_new_tokens=a.max_new_tokens, num_beams=a.num_beams,
-                               repetition_penalty=a.repetition_penalty)
+                               repetition_penalty=a.repetition_penalty, guidance_scale=a.guidance_scale)
         with atomic_path(out/'generated.csv') as f: gen.to_csv(f, index=False)
         with atomic_write(out/'run.json') as f:
             json.dump(dict(model=how, config=asdict(cfg), pairs=dict(train=len(train), test=len(test),
