@@ -389,7 +389,7 @@ def _probe_text(probe):
     b = probe.loc[probe.auc.idxmax()]
     share = (f"{100*b.prefers_present_positives:.0f}% of the positive studies "
              f"({100*b.prefers_present_negatives:.0f}% of the negative ones)")
-    tail = (f", yet prefers the sentence stating it in only {share}, so greedy decoding seldom writes it."
+    tail = (f", yet prefers the sentence stating it in only {share}, so plain greedy decoding seldom writes it."
             if b.prefers_present_positives < 0.5 else f" and prefers the sentence stating it in {share}.")
     return [f"A likelihood probe separates what the report model knows from the image from what it writes: it ranks "
             f"{b.observation} studies with ROC-AUC {b.auc:.2f}" + tail], [], []
