@@ -13,8 +13,9 @@ import pandas as pd
 from .core import CHEXPERT_LABELS, COMPETITION_LABELS
 
 # %% auto #0
-__all__ = ['NORMALISATION', 'CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_table', 'positives', 'clinical_table',
-           'hallucinations', 'hallucination_rates', 'CheXbert', 'evaluate_generated', 'summary_row']
+__all__ = ['NORMALISATION', 'CHEXBERT_ORDER', 'r2gen_clean', 'language_scores', 'language_resampler', 'language_table',
+           'positives', 'clinical_table', 'hallucinations', 'hallucination_rates', 'CheXbert', 'evaluate_generated',
+           'summary_row']
 
 # %% ../nbs/11_report_evaluation.ipynb #07610ba3
 NORMALISATION = "R2Gen's clean_report_mimic_cxr"
@@ -73,18 +74,82 @@ def language_scores(refs, hyps, meteor:bool=True):
     if 'meteor' not in out: out['meteor'] = np.nan
     return out
 
+# %% ../nbs/11_report_evaluation.ipynb #fa57b008
+def language_resampler(refs, hyps): # references and hypotheses, before normalisation (as `language_scores`)
+    """What corpus BLEU-1..4 (closest reference length), ROUGE-L and CIDEr-D of pycocoevalcap need from each pair,
+    computed once; returns `score(idx)`, the three metrics of the corpus made of the pairs `idx` (repeats allowed), as
+    pycocoevalcap scores that corpus: BLEU from summed n-gram counts and lengths, ROUGE-L as the mean of the pairs'
+    scores, CIDEr-D with its document frequencies recounted over the resampled references."""
+    import math
+    from scipy import sparse
+    from pycocoevalcap.bleu.bleu_scorer import cook_refs as bleu_refs, cook_test as bleu_test
+    from pycocoevalcap.rouge.rouge import Rouge
+    from pycocoevalcap.cider.cider_scorer import precook
+    R = [r2gen_clean(r) or '.' for r in refs]; H = [r2gen_clean(h) or '.' for h in hyps]
+    n = len(R)
+    # BLEU: per pair the test length, its (one) reference length, guessed and correct n-grams
+    b = [bleu_test(h, bleu_refs([r], n=4), n=4) for h, r in zip(H, R)]
+    testlen = np.array([c['testlen'] for c in b], dtype=np.int64)
+    reflen = np.array([min((abs(l - c['testlen']), l) for l in c['reflen'])[1] for c in b], dtype=np.int64)
+    guess = np.array([c['guess'] for c in b], dtype=np.int64); correct = np.array([c['correct'] for c in b], dtype=np.int64)
+    # ROUGE-L: per pair
+    rouge = Rouge(); rl = np.array([rouge.calc_score([h], [r]) for h, r in zip(H, R)])
+    # CIDEr-D: n-gram counts as sparse matrices over one vocabulary
+    vocab, order = {}, []
+    def counts(texts):
+        rows, cols, vals = [], [], []
+        for i, t in enumerate(texts):
+            for g, v in precook(t, 4).items():
+                if g not in vocab: vocab[g] = len(vocab); order.append(len(g) - 1)
+                rows.append(i); cols.append(vocab[g]); vals.append(v)
+        return rows, cols, vals
+    ch, cr = counts(H), counts(R)
+    V = len(vocab); order = np.array(order)
+    Hm = sparse.csr_matrix((np.array(ch[2], float), (ch[0], ch[1])), shape=(n, V))
+    Rm = sparse.csr_matrix((np.array(cr[2], float), (cr[0], cr[1])), shape=(n, V))
+    present = (Rm > 0).astype(float).T.tocsr()                 # (V, n): which pairs' reference holds each n-gram
+    onehot = sparse.csr_matrix((np.ones(V), (np.arange(V), order)), shape=(V, 4))
+    bigrams = sparse.csr_matrix((np.ones(V), (np.arange(V), np.zeros(V, int))), shape=(V, 1)).multiply((order == 1)[:, None])
+    delta = (np.asarray((Hm @ bigrams).todense()).ravel() - np.asarray((Rm @ bigrams).todense()).ravel())   # CIDEr-D's 'length' counts bigrams
+    penalty = np.exp(-(delta**2)/(2*6.0**2))
+    def score(idx):
+        idx = np.asarray(idx)
+        T, L = int(testlen[idx].sum()), int(reflen[idx].sum())
+        G, C = guess[idx].sum(0), correct[idx].sum(0)
+        small, tiny = 1e-9, 1e-15
+        bleus, bleu = [], 1.
+        for k in range(4):
+            bleu *= float(C[k] + tiny)/(G[k] + small)
+            bleus.append(bleu**(1./(k + 1)))
+        ratio = (T + tiny)/(L + small)
+        if ratio < 1: bleus = [x*math.exp(1 - 1/ratio) for x in bleus]
+        w = np.bincount(idx, minlength=n).astype(float)
+        df = present @ w
+        idf = np.log(float(len(idx))) - np.log(np.maximum(1.0, df))
+        vh, vr = Hm.multiply(idf[None, :]).tocsr(), Rm.multiply(idf[None, :]).tocsr()
+        nh = np.sqrt(np.asarray((vh.multiply(vh) @ onehot).todense())); nr = np.sqrt(np.asarray((vr.multiply(vr) @ onehot).todense()))
+        val = np.asarray((vh.minimum(vr).multiply(vr) @ onehot).todense())
+        both = (nh != 0) & (nr != 0)
+        val = np.where(both, val/np.where(both, nh*nr, 1.0), val)*penalty[:, None]
+        cider = val.mean(1)*10.0
+        return dict(zip(['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4'], bleus), rouge_l=float(np.mean(rl[idx])),
+                    cider=float(np.mean(cider[idx])))
+    return score
+
+
 # %% ../nbs/11_report_evaluation.ipynb #a1248e93
 def language_table(refs, hyps, groups, n_boot:int=200, seed:int=0):
-    "Language metrics with 95% CIs from resampling studies (each resample rescored: BLEU and CIDEr are corpus-level)."
+    """Language metrics with 95% CIs from resampling studies (each resample scored as a corpus: BLEU and CIDEr are
+    corpus-level; `language_resampler` gives pycocoevalcap's scores of it)."""
     point = language_scores(refs, hyps)
-    refs, hyps = np.asarray(refs, object), np.asarray(hyps, object)
     codes, uniq = pd.factorize(pd.Series(groups).astype(str))
     members = [np.flatnonzero(codes == k) for k in range(len(uniq))]
     rng = np.random.default_rng(seed); boots = []
+    score = language_resampler(refs, hyps) if n_boot else None
     for _ in range(n_boot):
         idx = np.concatenate([members[k] for k in rng.integers(0, len(uniq), len(uniq))])
         # METEOR (a java process) gets no interval
-        boots.append(language_scores(refs[idx], hyps[idx], meteor=False))
+        boots.append(score(idx))
     b = pd.DataFrame(boots, columns=[k for k in point if k != 'meteor'])
     ci = lambda k, q: b[k].quantile(q) if n_boot and k in b else np.nan
     rows = [dict(metric=k, value=v, ci_low=ci(k, 0.025), ci_high=ci(k, 0.975),
