@@ -87,35 +87,39 @@ def _pointing_inputs(run:Path, data_dir, split:str):
     drawn = drawn_targets(pred, data_dir)       # the findings drawn into the phantoms, where the data have them
     return model, info['config']['size'], (pred if drawn is None else drawn)
 
-def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=None, method='gradcam++'):
+def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=None, method='gradcam++', flip=False):
     from cxr_nb.gradcam import gradcam_scores
     model, size, pred = inputs
     return gradcam_scores(model, pred, data_dir, size, [l for l in labels if l != 'No Finding'], max_per_label,
-                          layer=layer, method=method)[0]
+                          layer=layer, method=method, flip=flip)[0]
 
 def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40):
-    """The heatmap (layer, method) with the best mean pointing game on a run's validation images, and the table of
-    every candidate: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method. Without
-    a validation image that has a drawn finding, Grad-CAM++ at the architecture's usual layer (layer None)."""
+    """The heatmap (layer, method, flip) with the best mean pointing game on a run's validation images, and the table
+    of every candidate: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method, on the
+    image alone and averaged with its mirror image's map. Without a validation image that has a drawn finding,
+    Grad-CAM++ at the architecture's usual layer (layer None), without the mirror."""
     from cxr_nb.gradcam import CAM_LAYERS, CAM_METHODS
-    inputs = _pointing_inputs(Path(run), data_dir, 'validate')      # read once, scored six ways
+    inputs = _pointing_inputs(Path(run), data_dir, 'validate')      # read once, scored twelve ways
     rows = []
     for layer in CAM_LAYERS[inputs[0].provenance['architecture']]:
         for method in CAM_METHODS:
-            sc = _pointing_scores(inputs, data_dir, labels, max_per_label, layer, method).dropna(subset=['hit'])
-            per = sc.groupby('label').hit.mean()
-            rows.append(dict(layer=layer, method=method, images=len(sc), pointing_game=per.mean() if len(per) else np.nan))
+            for flip in (False, True):
+                sc = _pointing_scores(inputs, data_dir, labels, max_per_label, layer, method, flip).dropna(subset=['hit'])
+                per = sc.groupby('label').hit.mean()
+                rows.append(dict(layer=layer, method=method, flip=flip, images=len(sc),
+                                 pointing_game=per.mean() if len(per) else np.nan))
     t = pd.DataFrame(rows)
     if t.pointing_game.isna().all():     # nothing to choose by (a tiny run): Grad-CAM++ at the usual layer
-        return (None, 'gradcam++'), t
-    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM++ first)
-    return (best.layer, best.method), t
+        return (None, 'gradcam++', False), t
+    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM++ first, no mirror)
+    return (best.layer, best.method, bool(best.flip)), t
 
 def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40, n_boot:int=1000, seed:int=0,
-                 cam:tuple|None=None): # (layer, method) from `choose_cam`; None: Grad-CAM++ at the default layer
+                 cam:tuple|None=None): # (layer, method, flip) from `choose_cam`; None: Grad-CAM++ at the default layer
     "Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask)."
-    layer, method = cam or (None, 'gradcam++')
-    scores = _pointing_scores(_pointing_inputs(Path(run), data_dir, 'test'), data_dir, labels, max_per_label, layer, method)
+    layer, method, flip = cam or (None, 'gradcam++', False)
+    scores = _pointing_scores(_pointing_inputs(Path(run), data_dir, 'test'), data_dir, labels, max_per_label, layer, method,
+                              flip)
     return pointing_summary(scores, n_boot, seed)
 
 # %% ../nbs/11a_controls.ipynb #c0a1e019
@@ -147,7 +151,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
         row.update({f'{k.replace("roc_auc", "roc_auc_labels")}': v for k, v in lab.items()})
         if a == arch:
             ptab, pg = run_pointing(r, data_dir, labels, max_per_label, n_boot, seed, cam)
-            row.update(pg, cam_layer=cam[0], cam_method=cam[1])
+            row.update(pg, cam_layer=cam[0], cam_method=cam[1], cam_flip=cam[2])
             per.append(ptab.assign(control=c, model=a))
         rows.append(dict(control=c, model=a, reference='drawn findings' if drawn[(c, a)] is not None else 'labels', **row))
         per.append(pd.DataFrame(dict(control=c, model=a, label=list(auc), roc_auc=list(auc.values()),
@@ -230,7 +234,9 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
     scored = json.loads(f.read_text()) if f.exists() else {}
     over = f"the {len(scored['labels'])} observations with at least {scored['min_positives']} test positives" if scored else 'the scored observations'
     cam = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++'}.get(pos.get('cam_method'), 'Grad-CAM++')
-    at = f" at {pos.cam_layer}, the heatmap chosen on the validation images," if pd.notna(pos.get('cam_layer')) else ''
+    mirror = ' averaged with its mirror image\'s map' if str(pos.get('cam_flip')) == 'True' else ''
+    at = (f" at {pos.cam_layer}{mirror}, the heatmap chosen on the validation images," if pd.notna(pos.get('cam_layer'))
+          else '')
     pg = f" and the pointing game of {cam}{at} {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
     ref = (f" against the findings drawn into the phantoms ({_ci(pos, 'roc_auc_labels')} against the dataset's labels, "
            "which carry the demo's labeler noise)" if pos.get('reference') == 'drawn findings'

@@ -31,10 +31,14 @@ CAM_METHODS = ('gradcam', 'gradcam++')
 
 def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
              class_index:int=0, layer:str|None=None, # a layer name, or None for the architecture's candidates
-             min_cells:int=4, method:str='gradcam'): # 'gradcam' or 'gradcam++'
+             min_cells:int=4, method:str='gradcam', # 'gradcam' or 'gradcam++'
+             # also the map of the mirrored image, mirrored back, and the two averaged (augmented Grad-CAM, with the
+             # horizontal flip the models are trained with)
+             flip:bool=False):
     """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their
     spatially averaged gradients (Grad-CAM++: by the positive gradients, each location weighted as that paper
-    says), rectified, upsampled to the image. `model.cam_layer` says which layer was used."""
+    says), rectified, upsampled to the image. With `flip`, each map is the mean of the image's map and of its mirror
+    image's map mirrored back (each scaled to [0, 1] first). `model.cam_layer` says which layer was used."""
     if method not in CAM_METHODS: raise ValueError(f"method must be one of {', '.join(CAM_METHODS)}, got {method!r}")
     import torch
     names = [layer] if layer else CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
@@ -46,6 +50,8 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
             lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
     try:
         # full precision: gradients of bf16 activations are too coarse for a map
+        n = len(x)
+        x = torch.cat([x, x.flip(-1)]) if flip else x        # one pass for both: the model is in eval mode
         x = x.detach().float().requires_grad_(True)
         with torch.enable_grad():
             out = model(x)[:, class_index].sum()
@@ -61,8 +67,10 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
         w = (torch.where(g != 0, alpha, 0.0)*torch.relu(g)).sum((2, 3), keepdim=True)
     cam = torch.relu((w*a).sum(1, keepdim=True))
     cam = torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
-    cam = cam - cam.amin((1, 2), keepdim=True)
-    return (cam/cam.amax((1, 2), keepdim=True).clamp(min=1e-12)).numpy()
+    scale = lambda c: (c - c.amin((1, 2), keepdim=True))/(c - c.amin((1, 2), keepdim=True)).amax((1, 2), keepdim=True).clamp(min=1e-12)
+    cam = scale(cam)
+    if flip: cam = scale((cam[:n] + cam[n:].flip(-1))/2)
+    return cam.numpy()
 
 # %% ../nbs/07b_gradcam.ipynb #56df5849
 POINTING_TOLERANCE = 15      # pixels at 224 px (Zhang et al. 2018), scaled with the image by `pointing_tolerance`
@@ -137,6 +145,7 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                    root:Path|str, size:int, labels=None, max_per_label:int=40, batch:int=16,
                    method:str='gradcam++', # the heatmap (see `grad_cam`)
                    layer:str|None=None, # the layer (None: the architecture's candidates, see `grad_cam`)
+                   flip:bool=False, # average with the mirror image's map (see `grad_cam`)
                    tolerance:int|None=None): # pixels (None: `pointing_tolerance(size)`, Zhang et al.'s 15 at 224 px)
     """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls on the
     finding within the tolerance (pointing game; `hit_strict`: inside it) and the IoU of the map above half its
@@ -159,14 +168,14 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                                                                                r['dicom_id']).iloc[0], size),
                                         size) for r, _ in chunk])
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
-            heat = grad_cam(model, x, j, layer=layer, method=method)
+            heat = grad_cam(model, x, j, layer=layer, method=method, flip=flip)
             for (r, m), h, img in zip(chunk, heat, imgs):
-                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, method=method, tolerance=tol,
+                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, method=method, flip=flip, tolerance=tol,
                                  prob=float(r[f'prob_{l}']), hit=pointing_game(h, m, tol), hit_strict=pointing_game(h, m),
                                  iou=heat_iou(h, m), mask_share=float(near(m, tol).mean()),
                                  mask_share_strict=float(m.mean())))
                 keep[(r['dicom_id'], l)] = (img, h, m)
-    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'method', 'tolerance', 'prob', 'hit', 'hit_strict',
+    return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'method', 'flip', 'tolerance', 'prob', 'hit', 'hit_strict',
                                        'iou', 'mask_share', 'mask_share_strict']), keep
 
 # %% ../nbs/07b_gradcam.ipynb #ab41c431

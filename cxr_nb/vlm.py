@@ -256,7 +256,7 @@ def choose_guidance(model, processor, ds, # a ReportDataset of validation pairs 
                     **generate): # batch_size, max_new_tokens, repetition_penalty for `generate_reports`
     """The image-guidance scale for the test reports, chosen on validation reports: per candidate, the macro clinical
     F1 over the 14 observations (uncertain as negative; labeler-based, as 11_report_evaluation scores the test), the
-    micro F1, the share of reports stating a finding the reference lacks, and the seconds it took. Returns the table
+    micro F1, the share of reports stating a finding the reference lacks, and the seconds it took (`wall_s`). Returns the table
     and the chosen scale (highest macro F1, the smallest scale on a tie)."""
     from cxr_nb.report_eval import evaluate_generated
     if not len(ds): raise ValueError("choose_guidance needs validation pairs; the split has none (give one scale, e.g. [1.0]).")
@@ -268,7 +268,7 @@ def choose_guidance(model, processor, ds, # a ReportDataset of validation pairs 
         c = r['clinical'].query("uncertain_as == 'negative'").set_index('observation').f1
         rows.append(dict(guidance_scale=g, reports=len(gen), clinical_f1=c['macro-14'], clinical_f1_micro=c['micro-14'],
                          hallucination_any=r['rates'].set_index('observation').loc['any', 'hallucinated'],
-                         distinct_reports=gen.generated.nunique(), seconds=round(time.time() - t0, 1)))
+                         distinct_reports=gen.generated.nunique(), wall_s=round(time.time() - t0, 1)))
     t = pd.DataFrame(rows)
     return t, float(t.guidance_scale[t.clinical_f1.fillna(-1).idxmax()])
 
