@@ -347,16 +347,17 @@ def _report_text(vl:list):
     p = vl[0]
     sched = (f"{p.get('epochs', STUDY['report_epochs'])} epochs of at most {p.get('max_steps', STUDY['report_max_steps'])} "
              f"steps, batch {p.get('batch_size', 8)} x {p.get('accumulate', 4)}")
+    scales = p.get('guidance_scales') or [1.0]
+    decoding = ("greedy decoding" if len(scales) < 2 and float(scales[0]) == 1 else
+                f"greedy decoding with classifier-free guidance on the image at scale {float(scales[0]):g}" if len(scales) < 2 else
+                "greedy decoding with classifier-free guidance on the image (each token's log-probability given the image "
+                "moved away from its log-probability without it), its scale chosen among "
+                f"{', '.join(f'{float(g):g}' for g in scales)} on the validation reports by macro clinical F1")
     if p.get('model_path'):
         quant = 'in 4-bit NF4 with double quantisation (QLoRA)' if p.get('quantize', 'nf4') == 'nf4' else 'in bf16'
         return [], [f"Report generation (10_report_generation). {STUDY['report_model']} from {p['model_path']}, {quant}, "
                     f"LoRA on the language model's attention and MLP projections, {sched}, with the expert-radiographer "
-                    "prompt; greedy decoding."], []
-    scales = p.get('guidance_scales') or [1.0]
-    decoding = ("greedy decoding" if len(scales) < 2 else
-                "greedy decoding with classifier-free guidance on the image (each token's log-probability given the image "
-                "moved away from its log-probability without it), its scale chosen among "
-                f"{', '.join(f'{float(g):g}' for g in scales)} on the validation reports by macro clinical F1")
+                    f"prompt; {decoding}."], []
     sched = sched.replace(' epochs of', ' epoch(s) of', 1)
     methods = [f"Report generation (10_report_generation). A tiny MllamaForConditionalGeneration of the real model's "
                f"class, trained from nothing on CPU: its vision tower first learns the 14 observations "
