@@ -262,7 +262,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
         guided = pd.read_csv(g) if g.exists() else None
         how = ''
         if guided is not None and len(guided) > 1:
-            best = guided.loc[guided.clinical_f1.fillna(-1).idxmax()]
+            best = guided[guided.chosen].iloc[0]       # the scale 10_report_generation chose and used
             how = (f", decoded with image guidance at scale {best.guidance_scale:g} (chosen on the validation reports; "
                    f"{guided.clinical_f1[guided.guidance_scale == 1].iloc[0]:.3f} there without guidance)"
                    if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")

@@ -57,7 +57,7 @@ SECTIONS = [
     dict(key='guidance', title='Image guidance of the report model, chosen on validation reports: macro clinical F1 over the 14 observations at each scale (1: plain greedy decoding)',
          files=['tables/report_guidance.csv'], notebook='10_report_generation', optional=True,
          keep={'guidance_scale': 'scale', 'reports': 'validation reports', 'clinical_f1': 'F1 macro 14', 'clinical_f1_micro': 'F1 micro 14',
-               'hallucination_any': 'halluci- nating', 'distinct_reports': 'distinct reports'}),
+               'hallucination_any': 'halluci- nating', 'distinct_reports': 'distinct reports', 'chosen': 'chosen'}),
 ]
 
 # %% ../nbs/12_results.ipynb #fe9cdb6d

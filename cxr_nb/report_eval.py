@@ -109,8 +109,8 @@ def language_resampler(refs, hyps): # references and hypotheses, before normalis
     Rm = sparse.csr_matrix((np.array(cr[2], float), (cr[0], cr[1])), shape=(n, V))
     present = (Rm > 0).astype(float).T.tocsr()                 # (V, n): which pairs' reference holds each n-gram
     onehot = sparse.csr_matrix((np.ones(V), (np.arange(V), order)), shape=(V, 4))
-    bigrams = sparse.csr_matrix((np.ones(V), (np.arange(V), np.zeros(V, int))), shape=(V, 1)).multiply((order == 1)[:, None])
-    delta = (np.asarray((Hm @ bigrams).todense()).ravel() - np.asarray((Rm @ bigrams).todense()).ravel())   # CIDEr-D's 'length' counts bigrams
+    bi = order == 1                                            # CIDEr-D's 'length' counts bigrams
+    delta = np.asarray(Hm[:, bi].sum(1)).ravel() - np.asarray(Rm[:, bi].sum(1)).ravel()
     penalty = np.exp(-(delta**2)/(2*6.0**2))
     def score(idx):
         idx = np.asarray(idx)

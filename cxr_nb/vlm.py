@@ -257,7 +257,7 @@ def choose_guidance(model, processor, ds, # a ReportDataset of validation pairs 
     """The image-guidance scale for the test reports, chosen on validation reports: per candidate, the macro clinical
     F1 over the 14 observations (uncertain as negative; labeler-based, as 11_report_evaluation scores the test), the
     micro F1, the share of reports stating a finding the reference lacks, and the seconds it took (`wall_s`). Returns the table
-    and the chosen scale (highest macro F1, the smallest scale on a tie)."""
+    (`chosen` marks the scale used) and the chosen scale (highest macro F1, the smallest scale on a tie)."""
     from cxr_nb.report_eval import evaluate_generated
     if not len(ds): raise ValueError("choose_guidance needs validation pairs; the split has none (give one scale, e.g. [1.0]).")
     rows = []
@@ -270,7 +270,8 @@ def choose_guidance(model, processor, ds, # a ReportDataset of validation pairs 
                          hallucination_any=r['rates'].set_index('observation').loc['any', 'hallucinated'],
                          distinct_reports=gen.generated.nunique(), wall_s=round(time.time() - t0, 1)))
     t = pd.DataFrame(rows)
-    return t, float(t.guidance_scale[t.clinical_f1.fillna(-1).idxmax()])
+    best = float(t.guidance_scale[t.clinical_f1.fillna(-1).idxmax()])
+    return t.assign(chosen=t.guidance_scale == best), best
 
 # %% ../nbs/10_report_generation.ipynb #2cd753fa
 def _vlm_parser():
