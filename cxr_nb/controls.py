@@ -133,7 +133,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
     for (c, a), r in runs.items():
         if not (r/'predictions_test.csv').exists():
             raise FileNotFoundError(f"{r} has no predictions_test.csv: train it first (06_training with arch={a}"
-                                    f"{', negative_control=True' if 'permuted' in c else ''}).")
+                                    f"{', labels=permuted' if 'permuted' in c else ''}).")
     given = {k: read_predictions(r/'predictions_test.csv') for k, r in runs.items()}
     # the reference: the drawn findings where the data have them (the labels carry the labeler's noise), else labels
     drawn = {k: drawn_targets(p, data_dir) for k, p in given.items()}

@@ -15,8 +15,9 @@ from .provenance import step_parameters
 
 # %% auto #0
 __all__ = ['RESOURCES', 'CREDENTIALED', 'CONTRACTS', 'SIZE_PARAMETERS', 'FOLDER_PARAMETERS', 'SOURCES', 'Step', 'is_publishable',
-           'fill', 'load_profile', 'load_contracts', 'declared_parameters', 'context', 'step_resources', 'expand_steps',
-           'shared_rule', 'contract_problem', 'check_parameters', 'profile_difference', 'rehearsal_note']
+           'fill', 'load_profile', 'load_contracts', 'declared_parameters', 'context', 'step_resources', 'derived',
+           'expand_steps', 'shared_rule', 'contract_problem', 'check_parameters', 'profile_difference',
+           'rehearsal_note']
 
 # %% ../nbs/13a_profiles.ipynb #23162704
 # what a step's job asks for unless the profile says more (SLURM, or `--jobs` on one machine; see cxr_nb.scheduler).
@@ -137,14 +138,16 @@ def _extended(cfg:dict, path:Path, root:Path):
 
 # %% ../nbs/13a_profiles.ipynb #2b3d5e54
 def load_contracts(root:Path|None=None): # repository root
-    "Notebook stem -> its contract (`inputs`, `outputs`, optional `config` and `rules`) from configs/notebooks.yaml."
+    """Notebook stem -> its contract (`inputs`, `outputs`, optional `config`, `rules`, `after` and `derived`) from
+    configs/notebooks.yaml."""
     path = Path(root or project_root())/'configs'/CONTRACTS
     if not path.exists(): return {}
     out = yaml.safe_load(path.read_text()) or {}
     for nb, c in out.items():
-        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules', 'after'}:
+        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules', 'after', 'derived'}:
             raise ValueError(
-                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config, rules and after."
+                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config, rules, after"
+                " and derived."
             )
         if (c or {}).get('after', 'all') != 'all': raise ValueError(f"{path}: {nb}: after must be 'all', got {c['after']!r}.")
     return out
@@ -219,6 +222,20 @@ def step_resources(cfg:dict, # a profile
     return out
 
 # %% ../nbs/13a_profiles.ipynb #9eba60b5
+def _package_function(where:str): # 'module.name' in the package
+    mod, _, name = where.rpartition('.')
+    return getattr(importlib.import_module(mod), name)
+
+def derived(contract:dict, # a notebook's contract
+            values:dict): # the step's values (the notebook's defaults, the profile's parameters)
+    """The contract's `derived` placeholders for a step: each the string of a package function called with the values it
+    names (06_training's `{run}` is `cxr_nb.training.run_folder`, the folder the notebook writes to)."""
+    out = {}
+    for k, where in (contract.get('derived') or {}).items():
+        f = _package_function(where)
+        out[k] = str(f(**{n: values[n] for n in inspect.signature(f).parameters if n in values}))
+    return out
+
 def expand_steps(cfg:dict, # a profile from `load_profile`
                  root:Path|None=None, # repository root
                  data_dir:str|None=None, # overrides the profile's data_dir (the --data option)
@@ -238,7 +255,7 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
             mvars = dict(zip(matrix, combo))
             own = _fill_value(_layers(cfg, s, mvars, where), {**ctx, **mvars}, where)
             params = {**ctx, **(cfg.get('parameters') or {}), **own}
-            c = {**declared, **params}
+            c = {**declared, **params}; c.update(derived(contract, c))
             paths = lambda key: [p for t in (contract.get(key) or []) + (s.get(key) or []) for p in fill(t, c, where)]
             name = '__'.join([stem] + [f'{k}-{_slug(v)}' for k, v in mvars.items()])
             steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own), bool(s.get('prepare')),
@@ -292,8 +309,7 @@ def contract_problem(contract:dict, # a notebook's contract
         if k in params and not params[k]: return f"parameter {k}: {params[k]!r} is empty; name at least one."
     configs = contract.get('config') or []
     for where in [configs] if isinstance(configs, str) else configs:
-        mod, _, name = where.rpartition('.')
-        obj = getattr(importlib.import_module(mod), name)
+        obj = _package_function(where)
         names = {f.name for f in fields(obj)} if is_dataclass(obj) else set(inspect.signature(obj).parameters)
         try: obj(**{k: v for k, v in params.items() if k in names and v is not None})
         except (ValueError, TypeError) as e: return f"{where}: {e}"

@@ -11,8 +11,8 @@ from pathlib import Path
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['step_dependencies', 'waves', 'slurm_partitions', 'capacity_problems', 'write_json', 'read_json', 'visible_gpus',
-           'StepJob', 'StepJobs', 'threads', 'slurm_state']
+__all__ = ['step_dependencies', 'waves', 'critical_path', 'slurm_partitions', 'capacity_problems', 'write_json', 'read_json',
+           'visible_gpus', 'StepJob', 'StepJobs', 'threads', 'slurm_state']
 
 # %% ../nbs/13h_scheduler.ipynb #194673db
 def _norm(p, root:Path): return Path(os.path.normpath(p if Path(p).is_absolute() else Path(root)/p))
@@ -33,6 +33,18 @@ def waves(deps:dict): # from `step_dependencies`
     level = {}
     for n, d in deps.items(): level[n] = 1 + max((level[x] for x in d if x in level), default=-1)
     return [[n for n in deps if level[n] == i] for i in range(max(level.values(), default=-1) + 1)]
+
+# %% ../nbs/13h_scheduler.ipynb #20384b3b
+def critical_path(deps:dict, # from `step_dependencies`
+                  seconds:dict): # step name -> its wall time (the last run's provenance); missing: 1 s
+    "Each step's longest chain of seconds to the end of the run, its own included: start the longest first."
+    after = {n: [m for m, d in deps.items() if n in d] for n in deps}
+    out = {}
+    def walk(n):
+        if n not in out: out[n] = float(seconds.get(n, 1.0)) + max((walk(m) for m in after[n]), default=0.0)
+        return out[n]
+    for n in deps: walk(n)
+    return out
 
 # %% ../nbs/13h_scheduler.ipynb #cc1315f9
 def _minutes(t:str):
