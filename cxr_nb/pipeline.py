@@ -28,8 +28,7 @@ from .scheduler import StepJobs, step_dependencies, critical_path, slurm_partiti
 
 # %% auto #0
 __all__ = ['JOBS', 'test_flags', 'flag_pattern', 'without_flagged_cells', 'kernel_manager_class', 'scratch_tmpdir', 'preflight',
-           'select_steps', 'up_to_date', 'StepFailed', 'NotPublishable', 'run_step', 'run_step_job', 'profile_jobs',
-           'run_pipeline']
+           'select_steps', 'up_to_date', 'StepFailed', 'NotPublishable', 'run_step', 'run_step_job', 'run_pipeline']
 
 # %% ../nbs/13c_pipeline.ipynb #e33992cc
 def test_flags(root:Path): # the repository root
@@ -290,13 +289,6 @@ def _ended(job, record:dict, pool:StepJobs, root:Path):
     return record, why
 
 # %% ../nbs/13c_pipeline.ipynb #cfacef4a
-def profile_jobs(cfg:dict): # a profile from `load_profile`
-    "How many steps the profile runs at a time on one machine by default (its `jobs`, else 1); `--jobs` overrides it."
-    v = cfg.get('jobs', 1)
-    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-        raise ValueError(f"{cfg['path']}: jobs must be a positive integer (steps at a time), got {v!r}.")
-    return v
-
 def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  data:str|None=None, # data folder, overriding the profile's data_dir
                  only:str|None=None, # run only the steps of this notebook ('06_training' or '06')
@@ -307,11 +299,10 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                  disk_gb:float|None=None, # free space to require before the first step (default: the profile's disk_gb)
                  log=print, # where progress lines go
                  executor:str='local', # 'local' (this machine) or 'slurm' (jobs of a SLURM cluster, through submitit)
-                 jobs:int|None=None, # local: steps at a time (None: the profile's `jobs`, else 1; 1: one after another here)
+                 jobs:int=1, # local: steps at a time (1: one after another in this process)
                  poll_s:float=5.0): # seconds between looks at running jobs
     "Run a profile's notebooks with papermill; return the list of (step name, status, seconds)."
     root = Path(root or project_root()); cfg = load_profile(profile, root); pub = is_publishable(cfg, publishable)
-    if jobs is None: jobs = profile_jobs(cfg) if executor == 'local' else 1
     contracts = load_contracts(root)
     every = [check_parameters(s, contracts) for s in expand_steps(cfg, root, data, pub)]
     steps = select_steps(every, cfg['name'], only, start)

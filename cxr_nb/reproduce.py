@@ -39,9 +39,9 @@ def main(argv=None):
     p.add_argument('--executor', choices=['local', 'slurm'], default='local',
                    help='where steps run: local (this machine) or slurm (each step a SLURM job, through submitit; steps '
                         'whose inputs are ready run at the same time, with the resources the profile gives them)')
-    p.add_argument('--jobs', type=int, default=None, metavar='N',
-                   help="local: run up to N steps at a time, each in a process of its own (one GPU each when there are "
-                        "several); 1: one after another in this process (default: the profile's jobs, else 1)")
+    p.add_argument('--jobs', type=int, default=1, metavar='N',
+                   help='local: run up to N steps at a time, each in a process of its own (one GPU each when there are '
+                        'several); 1 (default): one after another in this process')
     p.add_argument('--disk-gb', type=float, default=None, metavar='GB',
                    help="free space required before the first step (default: the profile's disk_gb; 0: no check)")
     a = p.parse_args(argv)

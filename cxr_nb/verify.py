@@ -90,7 +90,7 @@ def _copy_project(root:Path, work:Path):
 def run_in_copy(profile:str, # profile name or YAML path
                 workdir:Path|str, # the scratch folder (created; a previous scratch copy there is replaced)
                 data:str|None=None, publishable:bool|None=None, root:Path|None=None, log=print,
-                disk_gb:float|None=None, executor:str='local', jobs:int|None=None): # where the steps run (`run_pipeline`)
+                disk_gb:float|None=None, executor:str='local', jobs:int=1): # where the steps run (`run_pipeline`)
     """Copy the project to `workdir` and run every step of the profile there from nothing; return (the copy's root,
     the results)."""
     root = Path(root or project_root()); cfg = load_profile(profile, root); work = Path(workdir).resolve()
@@ -113,7 +113,7 @@ def run_in_copy(profile:str, # profile name or YAML path
 def verify(profile:str='smoke', data:str|None=None, workdir:Path|str|None=None,
            atol:float=1e-6, rtol:float=1e-6, publishable:bool|None=None, keep:bool=False, root:Path|None=None,
            log=print,
-           disk_gb:float|None=None, executor:str='local', jobs:int|None=None):
+           disk_gb:float|None=None, executor:str='local', jobs:int=1):
     "Rerun the profile from nothing in a scratch copy and compare its tables with this checkout's (`compare_tables`)."
     root = Path(root or project_root()); cfg = load_profile(profile, root)
     ref = _resolve(cfg['reports_dir'], root)/'tables'
