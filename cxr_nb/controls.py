@@ -87,11 +87,12 @@ def _pointing_inputs(run:Path, data_dir, split:str):
     drawn = drawn_targets(pred, data_dir)       # the findings drawn into the phantoms, where the data have them
     return model, info['config']['size'], (pred if drawn is None else drawn)
 
-def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=None, method='gradcam++', flip=False):
+def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=None, method='gradcam++', flip=False,
+                     variants=None):
     from cxr_nb.gradcam import gradcam_scores
     model, size, pred = inputs
     return gradcam_scores(model, pred, data_dir, size, [l for l in labels if l != 'No Finding'], max_per_label,
-                          layer=layer, method=method, flip=flip)[0]
+                          layer=layer, method=method, flip=flip, variants=variants)[0]
 
 def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40):
     """The heatmap (layer, method, flip) with the best mean pointing game on a run's validation images, and the table
@@ -99,19 +100,20 @@ def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=4
     image alone and averaged with its mirror image's map. Without a validation image that has a drawn finding,
     Grad-CAM++ at the architecture's usual layer (layer None), without the mirror."""
     from cxr_nb.gradcam import CAM_LAYERS, CAM_METHODS
-    inputs = _pointing_inputs(Path(run), data_dir, 'validate')      # read once, scored twelve ways
+    inputs = _pointing_inputs(Path(run), data_dir, 'validate')
+    variants = [(layer, method, flip) for layer in CAM_LAYERS[inputs[0].provenance['architecture']]
+                for method in CAM_METHODS for flip in (False, True)]
+    # twelve heatmaps from one forward and backward pass per batch, the images and masks read once
+    sc = _pointing_scores(inputs, data_dir, labels, max_per_label, variants=variants).dropna(subset=['hit'])
     rows = []
-    for layer in CAM_LAYERS[inputs[0].provenance['architecture']]:
-        for method in CAM_METHODS:
-            for flip in (False, True):
-                sc = _pointing_scores(inputs, data_dir, labels, max_per_label, layer, method, flip).dropna(subset=['hit'])
-                per = sc.groupby('label').hit.mean()
-                rows.append(dict(layer=layer, method=method, flip=flip, images=len(sc),
-                                 pointing_game=per.mean() if len(per) else np.nan))
+    for layer, method, flip in variants:
+        part = sc[(sc.layer == layer) & (sc.method == method) & (sc.flip == flip)]
+        per = part.groupby('label').hit.mean()
+        rows.append(dict(layer=layer, method=method, flip=flip, images=len(part), pointing_game=per.mean() if len(per) else np.nan))
     t = pd.DataFrame(rows)
     if t.pointing_game.isna().all():     # nothing to choose by (a tiny run): Grad-CAM++ at the usual layer
         return (None, 'gradcam++', False), t
-    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM++ first, no mirror)
+    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM first, no mirror)
     return (best.layer, best.method, bool(best.flip)), t
 
 def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40, n_boot:int=1000, seed:int=0,

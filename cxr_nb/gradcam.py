@@ -14,8 +14,9 @@ from .core import CHEXPERT_LABELS, atomic_path
 from .metrics import labels_in
 
 # %% auto #0
-__all__ = ['CAM_LAYERS', 'CAM_METHODS', 'POINTING_TOLERANCE', 'grad_cam', 'pointing_tolerance', 'near', 'pointing_game',
-           'heat_iou', 'load_run_model', 'read_finding_mask', 'gradcam_scores', 'gradcam_summary', 'gradcam_montage']
+__all__ = ['CAM_LAYERS', 'CAM_METHODS', 'POINTING_TOLERANCE', 'grad_cams', 'grad_cam', 'pointing_tolerance', 'near',
+           'pointing_game', 'heat_iou', 'load_run_model', 'read_finding_mask', 'gradcam_scores', 'gradcam_summary',
+           'gradcam_montage']
 
 # %% ../nbs/07b_gradcam.ipynb #2eee7424
 # Candidate layers per architecture, last first: Grad-CAM uses the last one whose map has at least `min_cells` cells a
@@ -29,6 +30,56 @@ CAM_LAYERS = {'resnet18': ['layer4', 'layer3', 'layer2'], 'resnet50': ['layer4',
 
 CAM_METHODS = ('gradcam', 'gradcam++')
 
+def grad_cams(model, x, # a model in eval mode and a batch (B, 3, H, W)
+              class_index:int=0,
+              # (layer, method, flip) triples, each as `grad_cam` takes them; a layer of None: the architecture's
+              # candidates
+              variants=((None, 'gradcam', False),),
+              min_cells:int=4):
+    """Several heatmaps of one batch from one forward and one backward pass: for each variant, in order, (the layer
+    used, its maps (B, H, W) in [0, 1]), each as `grad_cam` computes it alone. The mirror images join the batch
+    once when any variant flips; the hooks sit on every layer a variant names."""
+    import torch
+    cands = CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
+    for layer, method, _ in variants:
+        if method not in CAM_METHODS: raise ValueError(f"method must be one of {', '.join(CAM_METHODS)}, got {method!r}")
+        if not layer and not cands:
+            raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
+    names = list(dict.fromkeys(n for layer, _, _ in variants for n in ([layer] if layer else cands)))
+    modules = dict(model.named_modules()); store, hooks = {}, []
+    for n in names:
+        hooks.append(modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(('act', n), o)))
+        hooks.append(modules[n].register_full_backward_hook(
+            lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
+    n = len(x)
+    try:
+        # full precision: gradients of bf16 activations are too coarse for a map
+        x = torch.cat([x, x.flip(-1)]) if any(f for _, _, f in variants) else x   # one pass: the model is in eval mode
+        x = x.detach().float().requires_grad_(True)
+        with torch.enable_grad():
+            out = model(x)[:, class_index].sum()
+            model.zero_grad(); out.backward()
+    finally:
+        for h in hooks: h.remove()
+    auto = (next((c for c in cands if min(store[('act', c)].shape[-2:]) >= min_cells), cands[-1])
+            if any(not layer for layer, _, _ in variants) else None)     # grad_cam's own choice, where asked for
+    scale = lambda c: (c - c.amin((1, 2), keepdim=True))/(c - c.amin((1, 2), keepdim=True)).amax((1, 2), keepdim=True).clamp(min=1e-12)
+    maps, out = {}, []
+    for layer, method, flip in variants:
+        name = layer or auto
+        if (name, method) not in maps:     # every image's (and mirror image's) map, each scaled to [0, 1]
+            a, g = store[('act', name)].detach(), store[('grad', name)].detach()
+            if method == 'gradcam': w = g.mean((2, 3), keepdim=True)
+            else:   # Grad-CAM++'s closed form for an exponential of the score (their eq. 19), as pytorch-grad-cam has it
+                alpha = g**2/(2*g**2 + a.sum((2, 3), keepdim=True)*g**3 + 1e-7)
+                w = (torch.where(g != 0, alpha, 0.0)*torch.relu(g)).sum((2, 3), keepdim=True)
+            cam = torch.relu((w*a).sum(1, keepdim=True))
+            maps[name, method] = scale(torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode='bilinear',
+                                                                        align_corners=False)[:, 0])
+        cam = maps[name, method]
+        out.append((name, (scale((cam[:n] + cam[n:].flip(-1))/2) if flip else cam[:n]).numpy()))
+    return out
+
 def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
              class_index:int=0, layer:str|None=None, # a layer name, or None for the architecture's candidates
              min_cells:int=4, method:str='gradcam', # 'gradcam' or 'gradcam++'
@@ -38,39 +89,11 @@ def grad_cam(model, x, # a model in eval mode and a batch (B, 3, H, W)
     """Grad-CAM heatmaps (B, H, W) in [0, 1] for output `class_index`: the layer's activations weighted by their
     spatially averaged gradients (Grad-CAM++: by the positive gradients, each location weighted as that paper
     says), rectified, upsampled to the image. With `flip`, each map is the mean of the image's map and of its mirror
-    image's map mirrored back (each scaled to [0, 1] first). `model.cam_layer` says which layer was used."""
-    if method not in CAM_METHODS: raise ValueError(f"method must be one of {', '.join(CAM_METHODS)}, got {method!r}")
-    import torch
-    names = [layer] if layer else CAM_LAYERS.get(getattr(model, 'provenance', {}).get('architecture'))
-    if not names: raise ValueError("grad_cam needs `layer` for a model that cxr_nb.models.create_model did not build.")
-    modules = dict(model.named_modules()); store, hooks = {}, []
-    for n in names:
-        hooks.append(modules[n].register_forward_hook(lambda m, i, o, n=n: store.__setitem__(('act', n), o)))
-        hooks.append(modules[n].register_full_backward_hook(
-            lambda m, gi, go, n=n: store.__setitem__(('grad', n), go[0])))
-    try:
-        # full precision: gradients of bf16 activations are too coarse for a map
-        n = len(x)
-        x = torch.cat([x, x.flip(-1)]) if flip else x        # one pass for both: the model is in eval mode
-        x = x.detach().float().requires_grad_(True)
-        with torch.enable_grad():
-            out = model(x)[:, class_index].sum()
-            model.zero_grad(); out.backward()
-    finally:
-        for h in hooks: h.remove()
-    name = next((n for n in names if min(store[('act', n)].shape[-2:]) >= min_cells), names[-1])
-    model.cam_layer = name
-    a, g = store[('act', name)].detach(), store[('grad', name)].detach()
-    if method == 'gradcam': w = g.mean((2, 3), keepdim=True)
-    else:       # Grad-CAM++'s closed form for an exponential of the score (their eq. 19), as pytorch-grad-cam has it
-        alpha = g**2/(2*g**2 + a.sum((2, 3), keepdim=True)*g**3 + 1e-7)
-        w = (torch.where(g != 0, alpha, 0.0)*torch.relu(g)).sum((2, 3), keepdim=True)
-    cam = torch.relu((w*a).sum(1, keepdim=True))
-    cam = torch.nn.functional.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:, 0]
-    scale = lambda c: (c - c.amin((1, 2), keepdim=True))/(c - c.amin((1, 2), keepdim=True)).amax((1, 2), keepdim=True).clamp(min=1e-12)
-    cam = scale(cam)
-    if flip: cam = scale((cam[:n] + cam[n:].flip(-1))/2)
-    return cam.numpy()
+    image's map mirrored back (each scaled to [0, 1] first). `model.cam_layer` says which layer was used. Several
+    heatmaps of one batch: `grad_cams`, one pass for all."""
+    model.cam_layer, cam = grad_cams(model, x, class_index, [(layer, method, flip)], min_cells)[0]
+    return cam
+
 
 # %% ../nbs/07b_gradcam.ipynb #56df5849
 POINTING_TOLERANCE = 15      # pixels at 224 px (Zhang et al. 2018), scaled with the image by `pointing_tolerance`
@@ -146,16 +169,20 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                    method:str='gradcam++', # the heatmap (see `grad_cam`)
                    layer:str|None=None, # the layer (None: the architecture's candidates, see `grad_cam`)
                    flip:bool=False, # average with the mirror image's map (see `grad_cam`)
-                   tolerance:int|None=None): # pixels (None: `pointing_tolerance(size)`, Zhang et al.'s 15 at 224 px)
+                   tolerance:int|None=None, # pixels (None: `pointing_tolerance(size)`, Zhang et al.'s 15 at 224 px)
+                   # (layer, method, flip) triples, all scored from one pass per batch (`grad_cams`) and the images and
+                   # masks read once; None: the one of `layer`, `method` and `flip`. `keep` holds the first one's maps
+                   variants:list|None=None):
     """Grad-CAM for the positive test images of each label that have a drawn mask: whether the peak falls on the
     finding within the tolerance (pointing game; `hit_strict`: inside it) and the IoU of the map above half its
     maximum with it; `mask_share` is the chance of a hit (`mask_share_strict` without the tolerance). Returns the
-    scores and, per row, the image and map."""
+    scores (a row per image, label and variant) and, per image and label, the image and map."""
     import torch
     from cxr_nb.curation import mimic_image_path
     from cxr_nb.images import read_image, fit_square, normalise
     labels = labels or labels_in(pred)
     tol = pointing_tolerance(size) if tolerance is None else tolerance
+    variants = list(variants or [(layer, method, flip)])
     rows, keep = [], {}
     for j, l in enumerate(labels_in(pred)):
         if l not in labels or l == 'No Finding': continue
@@ -168,13 +195,15 @@ def gradcam_scores(model, pred:pd.DataFrame, # a model from `load_run_model` and
                                                                                r['dicom_id']).iloc[0], size),
                                         size) for r, _ in chunk])
             x = normalise(torch.from_numpy(imgs))[:, None].expand(-1, 3, -1, -1)
-            heat = grad_cam(model, x, j, layer=layer, method=method, flip=flip)
-            for (r, m), h, img in zip(chunk, heat, imgs):
-                rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=model.cam_layer, method=method, flip=flip, tolerance=tol,
-                                 prob=float(r[f'prob_{l}']), hit=pointing_game(h, m, tol), hit_strict=pointing_game(h, m),
-                                 iou=heat_iou(h, m), mask_share=float(near(m, tol).mean()),
-                                 mask_share_strict=float(m.mean())))
-                keep[(r['dicom_id'], l)] = (img, h, m)
+            heats = grad_cams(model, x, j, variants)
+            for k, ((r, m), img) in enumerate(zip(chunk, imgs)):
+                share = float(near(m, tol).mean())
+                for (name, heat), (_, meth, fl) in zip(heats, variants):
+                    h = heat[k]
+                    rows.append(dict(dicom_id=r['dicom_id'], label=l, layer=name, method=meth, flip=fl, tolerance=tol,
+                                     prob=float(r[f'prob_{l}']), hit=pointing_game(h, m, tol), hit_strict=pointing_game(h, m),
+                                     iou=heat_iou(h, m), mask_share=share, mask_share_strict=float(m.mean())))
+                keep[(r['dicom_id'], l)] = (img, heats[0][1][k], m)
     return pd.DataFrame(rows, columns=['dicom_id', 'label', 'layer', 'method', 'flip', 'tolerance', 'prob', 'hit', 'hit_strict',
                                        'iou', 'mask_share', 'mask_share_strict']), keep
 
