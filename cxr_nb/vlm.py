@@ -18,8 +18,8 @@ from .tiny_vlm import REAL_MODEL, _label_targets
 
 # %% auto #0
 __all__ = ['SKIP_QUANTISATION', 'LORA_TARGETS', 'PROBE_SENTENCES', 'load_vlm', 'ReportTrainConfig', 'check_generation_args',
-           'add_lora', 'planned_steps', 'report_lengths', 'finetune', 'generate_reports', 'choose_guidance', 'main',
-           'image_reliance', 'report_logprob', 'finding_probe']
+           'add_lora', 'planned_steps', 'finetune', 'generate_reports', 'choose_guidance', 'main', 'image_reliance',
+           'report_logprob', 'finding_probe']
 
 # %% ../nbs/10_report_generation.ipynb #2f53404b
 # kept in bf16, as QLoRA recipes for Mllama do
@@ -97,9 +97,6 @@ class ReportTrainConfig:
     # 'auto': bf16 where the hardware has it; 'fp32' (the tiny model: its vision tower does not learn under bf16
     # autocast)
     precision: str = 'auto'
-    # batches of reports of similar length (Hugging Face's `LengthGroupedSampler`: shuffled, then sorted by token count
-    # within groups of 50 batches), so that less of each batch is padding; False: the study's random batches
-    group_by_length: bool = False
     seed: int = 0
     def __post_init__(self):
         if self.precision not in ('auto', 'bf16', 'fp32'):
@@ -177,31 +174,6 @@ def _check_checkpoints(out:Path, run_id:dict, restart_if_changed:bool):
             print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
     with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
 
-# %% ../nbs/10_report_generation.ipynb #9a1e7c55
-def report_lengths(ds, tokenizer):
-    "Tokens of each pair's chat text (prompt and report) as the collator makes it: what `group_by_length` sorts by."
-    from cxr_nb.report_data import format_chat
-    return [len(t) for t in tokenizer([format_chat(ds.prompt, r) for r in ds.pairs.report], add_special_tokens=False)['input_ids']]
-
-def _trainer(model, processor, train_ds, out:Path, cfg:ReportTrainConfig, optim:str|None=None):
-    "The Hugging Face `Trainer` of `finetune`, its batches grouped by length when `cfg.group_by_length`."
-    from transformers import Trainer
-    from cxr_nb.report_data import ReportCollator
-    rt = runtime()
-    quantized = (getattr(model, 'is_loaded_in_4bit', False)
-                 or getattr(getattr(model, 'base_model', None), 'is_loaded_in_4bit', False))
-    optim = optim or ('paged_adamw_8bit' if rt.device.type == 'cuda' and quantized else 'adamw_torch')
-    cls = Trainer
-    if cfg.group_by_length:  # the Trainer finds lengths only in a `datasets.Dataset`; ours come from the tokenizer
-        from transformers.trainer_pt_utils import LengthGroupedSampler
-        lengths = report_lengths(train_ds, processor.tokenizer)
-        class cls(Trainer):
-            def _get_train_sampler(self, train_dataset=None):
-                return LengthGroupedSampler(self.args.train_batch_size*self.args.gradient_accumulation_steps, lengths=lengths)
-    return cls(model=model, args=_training_arguments(out, cfg, planned_steps(len(train_ds), cfg), optim, rt),
-               train_dataset=train_ds, data_collator=ReportCollator(processor, cfg.max_length))
-
-
 # %% ../nbs/10_report_generation.ipynb #35c6f53e
 def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None,
              restart_if_changed:bool=False): # checkpoints in `out` made otherwise: start afresh (True) or raise (False)
@@ -210,9 +182,17 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     8-bit AdamW on CUDA for a quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the
     last); the adapter (or the whole model) to `out/final`; the training time, summed over resumed calls, to
     `out/train_seconds.json`. Returns the loss history."""
+    from transformers import Trainer
     from transformers.trainer_utils import get_last_checkpoint
+    from cxr_nb.report_data import ReportCollator
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    trainer = _trainer(model, processor, train_ds, out, cfg, optim)
+    rt = runtime()
+    quantized = (getattr(model, 'is_loaded_in_4bit', False)
+                 or getattr(getattr(model, 'base_model', None), 'is_loaded_in_4bit', False))
+    optim = optim or ('paged_adamw_8bit' if rt.device.type == 'cuda' and quantized else 'adamw_torch')
+    args = _training_arguments(out, cfg, planned_steps(len(train_ds), cfg), optim, rt)
+    trainer = Trainer(model=model, args=args, train_dataset=train_ds,
+                      data_collator=ReportCollator(processor, cfg.max_length))
     _check_checkpoints(out, _run_id(cfg, train_ds, model), restart_if_changed)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
     res = trainer.train(resume_from_checkpoint=last)
