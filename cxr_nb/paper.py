@@ -199,6 +199,7 @@ def paper_context(reports:Path, # the reports folder of a profile
     stripped = {k: sum(v.get('stripped', {}).get(k, 0) for v in prov.get('steps', {}).values())
                 for k in ('image_outputs', 'cells_withheld')}
     steps = [dict(step=k, notebook=v.get('notebook', ''), status=v.get('status', ''), wall_s=v.get('wall_s', 0),
+                  reused=bool(v.get('reused')),
                   finished=v.get('finished', ''), cpu=_cpu_label(v.get('hardware', {}))) for k,
              v in prov.get('steps', {}).items()]
     tables = {str(p.relative_to(reports)): sha256_file(p)[:16] for p in sorted((reports/'tables').glob('*.csv'))}

@@ -191,10 +191,12 @@ def run_step(step:Step, # the step
     record.update(status='failed' if err else 'ok', wall_s=round(time.time() - t0, 2),
                   finished=datetime.datetime.now().isoformat(timespec='seconds'),
                   outputs={str(p): hash_path(_resolve(p, root)) for p in step.outputs})
+    noted = list(dict.fromkeys(written.read_text().splitlines() if written.exists() else []))
+    if step.computes and not err:   # it wrote none of them: it reused a finished result, and its time is not the work's
+        record['reused'] = not {str(_resolve(p, root).resolve()) for p in step.computes} & set(noted)
     if out_nb.exists():     # which cell wrote each result file: the paper and the site print it under the caption
         rep = step.parameters.get('reports_dir')
-        files = [_resolve(p, root) for p in step.outputs] + [Path(p) for p in dict.fromkeys(
-            written.read_text().splitlines() if written.exists() else [])]
+        files = [_resolve(p, root) for p in step.outputs] + [Path(p) for p in noted]
         files += [f for d in ('tables', 'figures') if rep and scan for f in sorted((_resolve(rep, root)/d).glob('*.*'))]
         record['origins'] = {_rel(Path(f), root): c for f, c in cell_origins(out_nb, files).items()}
     written.unlink(missing_ok=True)
@@ -369,7 +371,8 @@ def run_pipeline(profile:str='smoke', # profile name in configs/ or a YAML path
                     continue
                 if missing := [p for p, h in record['outputs'].items() if h is None]:
                     log(f"  warning: {name} did not write its declared outputs {missing}")
-                log(f"{label}: done in {record['wall_s']:.1f} s")
+                log(f"{label}: done in {record['wall_s']:.1f} s"
+                    + (' (it reused a finished result: nothing was computed anew)' if record.get('reused') else ''))
     finally:
         if running and (stopped := pool.cancel({n: r[1] for n, r in running.items()})):
             log(f"stopped the local jobs of {', '.join(stopped)}")

@@ -36,6 +36,9 @@ class Step:
     prepare: bool = False     # a `prepare` step of a profile that extends another (its fixture, its stand-in model)
     after_all: bool = False   # its contract says `after: all`: it waits for every earlier step (cxr_nb.scheduler)
     resources: dict = field(default_factory=lambda: dict(RESOURCES))   # what its job asks for (`step_resources`)
+    # its contract's `computes`: files written only when the step computes its result anew; when it writes none of
+    # them it reused a finished one (a training run found finished), and its wall time is not the work's
+    computes: list = field(default_factory=list)
 
 # %% ../nbs/13a_profiles.ipynb #d01388f3
 CREDENTIALED = ('mimic', 'chexpert')   # sources whose images and reports may not be shared
@@ -138,16 +141,16 @@ def _extended(cfg:dict, path:Path, root:Path):
 
 # %% ../nbs/13a_profiles.ipynb #2b3d5e54
 def load_contracts(root:Path|None=None): # repository root
-    """Notebook stem -> its contract (`inputs`, `outputs`, optional `config`, `rules`, `after` and `derived`) from
+    """Notebook stem -> its contract (`inputs`, `outputs`, optional `config`, `rules`, `after`, `derived` and `computes`) from
     configs/notebooks.yaml."""
     path = Path(root or project_root())/'configs'/CONTRACTS
     if not path.exists(): return {}
     out = yaml.safe_load(path.read_text()) or {}
     for nb, c in out.items():
-        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules', 'after', 'derived'}:
+        if extra := set(c or {}) - {'inputs', 'outputs', 'config', 'rules', 'after', 'derived', 'computes'}:
             raise ValueError(
-                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config, rules, after"
-                " and derived."
+                f"{path}: {nb} has unknown keys {sorted(extra)}; a contract has inputs, outputs, config, rules, after,"
+                " derived and computes."
             )
         if (c or {}).get('after', 'all') != 'all': raise ValueError(f"{path}: {nb}: after must be 'all', got {c['after']!r}.")
     return out
@@ -259,7 +262,8 @@ def expand_steps(cfg:dict, # a profile from `load_profile`
             paths = lambda key: [p for t in (contract.get(key) or []) + (s.get(key) or []) for p in fill(t, c, where)]
             name = '__'.join([stem] + [f'{k}-{_slug(v)}' for k, v in mvars.items()])
             steps.append(Step(name, nb, params, paths('inputs'), paths('outputs'), set(own), bool(s.get('prepare')),
-                              contract.get('after') == 'all', step_resources(cfg, stem, s.get('resources'), where)))
+                              contract.get('after') == 'all', step_resources(cfg, stem, s.get('resources'), where),
+                              computes=paths('computes')))
     names = [s.name for s in steps]
     if dup := {n for n in names if names.count(n) > 1}:
         raise ValueError(f"{cfg['path']}: steps {sorted(dup)} appear twice; give them different matrix values.")

@@ -58,7 +58,8 @@ def notebook_page(executed:Path, step:str, record:dict): # an executed notebook,
     body, _ = exporter.from_notebook_node(nb)
     git = record.get('git') or {}
     facts = (f"<p>Notebook <code>{html.escape(record.get('notebook', ''))}</code> · status "
-             f"<span class='status-{record.get('status')}'>{record.get('status')}</span> · {record.get('wall_s')} s · "
+             f"<span class='status-{record.get('status')}'>{record.get('status')}</span> · {record.get('wall_s')} s"
+             f"{' (it reused a finished result: not the time of the work)' if record.get('reused') else ''} · "
              f"finished {record.get('finished')} · commit <code>{(git.get('commit') or 'unknown')[:10]}</code>"
              f"{' (uncommitted changes)' if git.get('dirty') else ''}</p>")
     params = (f"<div class='box'><b>Parameters of this run</b> (injected by papermill)<pre>{html.escape(injected[0])}</pre></div>"
@@ -90,7 +91,7 @@ def index_page(reports:Path, root:Path, prov:dict, pages:set): # the profile's r
         params = ', '.join(f'{k}={v}' for k, v in rec.get('parameters', {}).items() if not str(k).endswith('_dir'))
         rows.append(f"<tr><td>{link}</td><td><code>{html.escape(Path(rec.get('notebook', '')).stem)}</code></td>"
                     f"<td><code>{html.escape(f['module'])}</code></td><td>{f['summary']}</td>"
-                    f"<td><code>{html.escape(params)}</code></td><td>{rec.get('wall_s', '')}</td>"
+                    f"<td><code>{html.escape(params)}</code></td><td>{rec.get('wall_s', '')}{' (reused)' if rec.get('reused') else ''}</td>"
                     f"<td class='status-{rec.get('status')}'>{rec.get('status')}</td></tr>")
     rel = lambda p: str(p.resolve().relative_to(root)) if p.resolve().is_relative_to(root) else str(p)
     secs = []
