@@ -141,8 +141,8 @@ def _extended(cfg:dict, path:Path, root:Path):
 
 # %% ../nbs/13a_profiles.ipynb #2b3d5e54
 def load_contracts(root:Path|None=None): # repository root
-    """Notebook stem -> its contract (`inputs`, `outputs`, optional `config`, `rules`, `after`, `derived` and `computes`) from
-    configs/notebooks.yaml."""
+    """Notebook stem -> its contract (`inputs`, `outputs`, optional `config`, `rules`, `after`, `derived` and
+    `computes`) from configs/notebooks.yaml."""
     path = Path(root or project_root())/'configs'/CONTRACTS
     if not path.exists(): return {}
     out = yaml.safe_load(path.read_text()) or {}
