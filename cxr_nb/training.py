@@ -49,7 +49,7 @@ class TrainConfig:
     # `permute_patient_labels`)
     labels: str = 'true'
     def __post_init__(self):
-        for k in ('epochs', 'batch_size', 'accumulate', 'size'):
+        for k in ('epochs', 'batch_size', 'accumulate', 'size', 'patience'):
             if not isinstance(getattr(self, k), int) or getattr(self, k) < 1:
                 raise ValueError(f"{k} must be a positive integer, got {getattr(self, k)!r}")
         if not self.lr > 0: raise ValueError(f"lr must be positive, got {self.lr!r}")
