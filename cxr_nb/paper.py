@@ -273,13 +273,14 @@ def _jitter_text(tr:list):
             f"change of scale of up to {_values(moved, 'zoom', lambda v: f'{100*v:g}%')}, which the study did not use")
 
 def _patience_text(tr:list, default:int):
-    "The early stopping in words: the recipe's patience, and the runs that set their own (by arch, pathology and labels)."
+    "The early stopping in words: the recipe's patience, and the runs that set their own (by arch, pathology, labels)."
     own = [p for p in tr if p.get('patience', default) != default]
     if not own: return f"(patience {default})"
     which = ', '.join(sorted({f"{p.get('arch', 'resnet18')} {p.get('pathology', 'all')}"
                               + (' on permuted labels' if p.get('labels') == 'permuted' else '') for p in own}))
     return (f"(patience {default}; {_values(own, 'patience')} for {which}, whose validation loss on a small validation "
-            "split is too noisy to end a cosine schedule early: every epoch ran and the one of lowest validation loss was kept)")
+            "split is too noisy to end a cosine schedule early: every epoch ran and the one of lowest validation loss "
+            "was kept)")
 
 def _cnn_text(tr:list, cnn):
     "Classification paragraph and its limitations."
@@ -294,8 +295,8 @@ def _cnn_text(tr:list, cnn):
                + f"; images at {_values(tr, 'size')} px, at most {_values(tr, 'epochs')} epochs, AdamW with learning rate "
                f"{_values(tr, 'lr', lambda v: f'{v:g}')}, batch {_values(tr, 'batch_size')} x {_values(tr, 'accumulate')} "
                f"accumulation, weight decay {r['weight_decay']:g}, cosine annealing, early stopping on validation loss "
-               + _patience_text(tr, r['patience']) + ", mixed precision, the study's augmentation (rotation within 10 degrees, "
-               "horizontal flip)" + _jitter_text(tr) + (f"; starting weights: {weights}" if weights else '') + ". "
+               + _patience_text(tr, r['patience']) + ", mixed precision, the study's augmentation (rotation within 10 "
+               "degrees, horizontal flip)" + _jitter_text(tr) + (f"; starting weights: {weights}" if weights else '') + ". "
                f"The study: {STUDY['size']} px, learning rate {STUDY['lr']:g}, batch {STUDY['batch_size']} x "
                f"{STUDY['accumulate']}, {STUDY['weights']} weights."]
     limits = []

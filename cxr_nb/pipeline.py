@@ -138,7 +138,8 @@ def up_to_date(step:Step, # a step
     them."""
     if not record or record.get('status') != 'ok' or record.get('fingerprint') != fp: return False
     if record.get('publishable', False) != publishable: return False       # its executed notebook was (not) stripped
-    if not _resolve(record.get('executed', ''), root).is_file(): return False   # its executed notebook is gone (a fresh clone)
+    # its executed notebook is gone (a fresh clone holds the provenance, not the notebooks)
+    if not _resolve(record.get('executed', ''), root).is_file(): return False
     return all(hash_path(_resolve(p, root)) == h for p, h in record.get('outputs', {}).items())
 
 # %% ../nbs/13c_pipeline.ipynb #24e7d22f
