@@ -174,6 +174,44 @@ def _check_checkpoints(out:Path, run_id:dict, restart_if_changed:bool):
             print(f"{out/'checkpoints'}: checkpoints {what}; training starts afresh.")
     with atomic_write(id_file) as f: json.dump(run_id, f, indent=1)
 
+# %% ../nbs/10_report_generation.ipynb #r3sume01
+def _load_whole_model(model, checkpoint:Path):
+    """Load a whole model's weights from a `Trainer` checkpoint, renaming its keys as `from_pretrained` does. A
+    vision-language model with a `_checkpoint_conversion_mapping` (Mllama among them) is saved under the keys of the
+    original checkpoints ('language_model.model...'), and `Trainer` resumes by loading them unrenamed: every key
+    misses, a warning is printed, and the run goes on from the model as it was (transformers#43701, open for
+    4.57). Raises on any key left over or missing."""
+    import re
+    from safetensors.torch import load_file
+    index = checkpoint/'model.safetensors.index.json'
+    files = ([checkpoint/f for f in sorted(set(json.loads(index.read_text())['weight_map'].values()))] if index.exists()
+             else [checkpoint/'model.safetensors'])
+    mapping, state = model._checkpoint_conversion_mapping, {}
+    for f in files:
+        for k, v in load_file(f).items():
+            for pattern, replacement in mapping.items():
+                k, n = re.subn(pattern, replacement, k)
+                if n: break
+            state[k] = v
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    tied = set(getattr(model, '_tied_weights_keys', None) or []) if model.config.get_text_config().tie_word_embeddings else set()
+    missing = [k for k in missing if k not in tied]
+    if missing or unexpected:
+        raise RuntimeError(f"{checkpoint}: its weights do not fit the model ({len(missing)} missing, e.g. {missing[:2]}; "
+                           f"{len(unexpected)} unexpected, e.g. {unexpected[:2]}); delete {checkpoint.parent} to train afresh.")
+
+def _trainer_class():
+    "`Trainer`, resuming a whole vision-language model through `_load_whole_model` (adapters as `Trainer` does)."
+    from transformers import Trainer
+    class ResumingTrainer(Trainer):
+        def _load_from_checkpoint(self, resume_from_checkpoint, model=None):
+            m, ckpt = model if model is not None else self.model, Path(resume_from_checkpoint)
+            if getattr(m, '_checkpoint_conversion_mapping', None) and (
+                    (ckpt/'model.safetensors').exists() or (ckpt/'model.safetensors.index.json').exists()):
+                return _load_whole_model(m, ckpt)
+            return super()._load_from_checkpoint(resume_from_checkpoint, model)
+    return ResumingTrainer
+
 # %% ../nbs/10_report_generation.ipynb #35c6f53e
 def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, val_ds=None, optim:str|None=None,
              restart_if_changed:bool=False): # checkpoints in `out` made otherwise: start afresh (True) or raise (False)
@@ -182,7 +220,6 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     8-bit AdamW on CUDA for a quantised model. Checkpoints go to `out/checkpoints` (a rerun resumes from the
     last); the adapter (or the whole model) to `out/final`; the training time, summed over resumed calls, to
     `out/train_seconds.json`. Returns the loss history."""
-    from transformers import Trainer
     from transformers.trainer_utils import get_last_checkpoint
     from cxr_nb.report_data import ReportCollator
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -191,7 +228,7 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
                  or getattr(getattr(model, 'base_model', None), 'is_loaded_in_4bit', False))
     optim = optim or ('paged_adamw_8bit' if rt.device.type == 'cuda' and quantized else 'adamw_torch')
     args = _training_arguments(out, cfg, planned_steps(len(train_ds), cfg), optim, rt)
-    trainer = Trainer(model=model, args=args, train_dataset=train_ds,
+    trainer = _trainer_class()(model=model, args=args, train_dataset=train_ds,
                       data_collator=ReportCollator(processor, cfg.max_length))
     _check_checkpoints(out, _run_id(cfg, train_ds, model), restart_if_changed)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
