@@ -181,24 +181,21 @@ def _load_whole_model(model, checkpoint:Path):
     original checkpoints ('language_model.model...'), and `Trainer` resumes by loading them unrenamed: every key
     misses, a warning is printed, and the run goes on from the model as it was (transformers#43701, open for
     4.57). Raises on any key left over or missing."""
-    import re
     from safetensors.torch import load_file
     index = checkpoint/'model.safetensors.index.json'
     files = ([checkpoint/f for f in sorted(set(json.loads(index.read_text())['weight_map'].values()))] if index.exists()
              else [checkpoint/'model.safetensors'])
-    mapping, state = model._checkpoint_conversion_mapping, {}
-    for f in files:
-        for k, v in load_file(f).items():
-            for pattern, replacement in mapping.items():
-                k, n = re.subn(pattern, replacement, k)
-                if n: break
-            state[k] = v
+    state = {k: v for f in files for k, v in load_file(f).items()}
+    # the renaming `from_pretrained` applies: the model's own fixes, then its conversion mapping
+    names = model._get_key_renaming_mapping(list(state), key_mapping=model._checkpoint_conversion_mapping)
+    state = {names.get(k, k): v for k, v in state.items()}
     missing, unexpected = model.load_state_dict(state, strict=False)
-    tied = set(getattr(model, '_tied_weights_keys', None) or []) if model.config.get_text_config().tie_word_embeddings else set()
-    missing = [k for k in missing if k not in tied]
+    if model.config.get_text_config().tie_word_embeddings:       # a tied output layer is not saved
+        missing = [k for k in missing if k not in (getattr(model, '_tied_weights_keys', None) or [])]
     if missing or unexpected:
-        raise RuntimeError(f"{checkpoint}: its weights do not fit the model ({len(missing)} missing, e.g. {missing[:2]}; "
-                           f"{len(unexpected)} unexpected, e.g. {unexpected[:2]}); delete {checkpoint.parent} to train afresh.")
+        raise RuntimeError(f"{checkpoint}: its weights do not fit the model ({len(missing)} missing, e.g. "
+                           f"{missing[:2]}; {len(unexpected)} unexpected, e.g. {unexpected[:2]}); delete "
+                           f"{checkpoint.parent} to train afresh.")
 
 def _trainer_class():
     "`Trainer`, resuming a whole vision-language model through `_load_whole_model` (adapters as `Trainer` does)."
@@ -229,7 +226,7 @@ def finetune(model, processor, train_ds, out:Path|str, cfg:ReportTrainConfig, va
     optim = optim or ('paged_adamw_8bit' if rt.device.type == 'cuda' and quantized else 'adamw_torch')
     args = _training_arguments(out, cfg, planned_steps(len(train_ds), cfg), optim, rt)
     trainer = _trainer_class()(model=model, args=args, train_dataset=train_ds,
-                      data_collator=ReportCollator(processor, cfg.max_length))
+                               data_collator=ReportCollator(processor, cfg.max_length))
     _check_checkpoints(out, _run_id(cfg, train_ds, model), restart_if_changed)
     last = get_last_checkpoint(str(out/'checkpoints')) if (out/'checkpoints').exists() else None
     res = trainer.train(resume_from_checkpoint=last)
