@@ -225,6 +225,41 @@ def cohort_sufficiency(cohorts:pd.DataFrame, # 03_curation's cohorts.csv: pathol
     return t
 
 # %% ../nbs/11a_controls.ipynb #c0a1e051
+def _listed(names): return ', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else ''.join(names)
+
+def _pointing_by_observation(reports:Path, pos:pd.Series):
+    "A sentence: the observations whose pointing game interval lies above chance (the mask's share), and those not."
+    f = reports/'tables'/'controls_by_observation.csv'
+    if not f.exists() or pd.isna(pos.get('pointing_game')): return ''
+    po = pd.read_csv(f)
+    po = po[(po.control == 'positive') & (po.model == pos.model)].dropna(subset=['pointing_game', 'chance'])
+    if not len(po): return ''
+    up = po.pointing_game_low > po.chance
+    if up.all(): return (" Per observation, every interval of the pointing game lies above its chance level (the share of "
+                         "the image the finding's mask covers).")
+    low = [f"{r.label} ({_ci(r, 'pointing_game')} against {r.chance:.3f})" for _, r in po[~up].iterrows()]
+    return (" Per observation, the pointing game's interval lies above its chance level (the share of the image the "
+            f"finding's mask covers) for {_listed(po[up].label.tolist()) or 'none of them'}, not for {_listed(low)}: "
+            f"this run does not show that the heatmaps find {'that finding' if len(low) == 1 else 'those findings'}.")
+
+def _other_architectures(cnn:pd.DataFrame, pos:pd.Series, neg:pd.Series):
+    "A sentence: the other architectures whose interval lies above the permuted-label control's, and those not."
+    o = cnn.loc[['positive']]; o = o[o.model != pos.model]
+    if not len(o): return ''
+    up = o.roc_auc_low > neg.roc_auc_high
+    named = lambda part: [f"{r.model} {_ci(r, 'roc_auc')}" for _, r in part.iterrows()]
+    if up.all(): return f" The other architectures learn too, each interval above the permuted-label control's: {_listed(named(o))}."
+    return ((f" Of the other architectures, {_listed(named(o[up]))} {'lies' if up.sum() == 1 else 'lie'} above the "
+             "permuted-label control's interval;" if up.any() else " No other architecture's interval lies above the "
+             "permuted-label control's:") + f" {_listed(named(o[~up]))} {'overlaps' if (~up).sum() == 1 else 'overlap'} it, so "
+            f"this run does not show that {'it learns' if (~up).sum() == 1 else 'they learn'}.")
+
+def _short_of(rep:pd.DataFrame, m:str):
+    "A clause: the report baselines whose clinical F1 the report model `m` does not reach, if any."
+    short = [b.removeprefix('baseline-') for b in ('baseline-template', 'baseline-retrieval')
+             if b in rep.index and rep.loc[m, 'clinical_f1'] < rep.loc[b, 'clinical_f1']]
+    return f", so it does not reach {_listed(short)}'s" if short else ''
+
 def controls_paragraph(reports:Path): # a reports folder with tables/controls.csv (and controls_cohorts.csv)
     "The paragraph under the paper's controls table: what the controls show, each claim from an interval."
     t = pd.read_csv(reports/'tables'/'controls.csv')
@@ -256,6 +291,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
               f" often than for the negative control ({neg.pointing_game:.3f})"
               + ("." if pos.pointing_game_low > neg.pointing_game_high else
                  ": its heatmaps are no evidence of where the model looks."))
+    s += _pointing_by_observation(reports, pos) + _other_architectures(cnn, pos, neg)
     rep = t.dropna(subset=['clinical_f1']).set_index('model')
     for m in [m for m in rep.index if m + '-swapped' in rep.index]:
         base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}"
@@ -270,7 +306,8 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
                    if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")
         s += (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) falls to "
               f"{rep.loc[m + '-swapped', 'clinical_f1']:.3f} when it reads another patient's image"
-              + (f", against {', '.join(base)} for the baselines." if base else "."))
+              + (f", against {', '.join(base)} for the baselines" if base else "")
+              + _short_of(rep, m) + ".")
     coh = reports/'tables'/'controls_cohorts.csv'
     if coh.exists():
         c = pd.read_csv(coh); short = c[~c.enough]
