@@ -235,8 +235,9 @@ def _pointing_by_observation(reports:Path, pos:pd.Series):
     po = po[(po.control == 'positive') & (po.model == pos.model)].dropna(subset=['pointing_game', 'chance'])
     if not len(po): return ''
     up = po.pointing_game_low > po.chance
-    if up.all(): return (" Per observation, every interval of the pointing game lies above its chance level (the share of "
-                         "the image the finding's mask covers).")
+    if up.all():
+        return (" Per observation, every interval of the pointing game lies above its chance level (the share of the "
+                "image the finding's mask covers).")
     low = [f"{r.label} ({_ci(r, 'pointing_game')} against {r.chance:.3f})" for _, r in po[~up].iterrows()]
     return (" Per observation, the pointing game's interval lies above its chance level (the share of the image the "
             f"finding's mask covers) for {_listed(po[up].label.tolist()) or 'none of them'}, not for {_listed(low)}: "
@@ -248,11 +249,15 @@ def _other_architectures(cnn:pd.DataFrame, pos:pd.Series, neg:pd.Series):
     if not len(o): return ''
     up = o.roc_auc_low > neg.roc_auc_high
     named = lambda part: [f"{r.model} {_ci(r, 'roc_auc')}" for _, r in part.iterrows()]
-    if up.all(): return f" The other architectures learn too, each interval above the permuted-label control's: {_listed(named(o))}."
-    return ((f" Of the other architectures, {_listed(named(o[up]))} {'lies' if up.sum() == 1 else 'lie'} above the "
-             "permuted-label control's interval;" if up.any() else " No other architecture's interval lies above the "
-             "permuted-label control's:") + f" {_listed(named(o[~up]))} {'overlaps' if (~up).sum() == 1 else 'overlap'} it, so "
-            f"this run does not show that {'it learns' if (~up).sum() == 1 else 'they learn'}.")
+    if up.all():
+        return (" The other architectures learn too, each interval above the permuted-label control's: "
+                f"{_listed(named(o))}.")
+    one = (~up).sum() == 1
+    above = (f" Of the other architectures, {_listed(named(o[up]))} {'lies' if up.sum() == 1 else 'lie'} above the "
+             "permuted-label control's interval;" if up.any() else
+             " No other architecture's interval lies above the permuted-label control's:")
+    return (above + f" {_listed(named(o[~up]))} {'overlaps' if one else 'overlap'} it, so this run does not show that "
+            f"{'it learns' if one else 'they learn'}.")
 
 def _short_of(rep:pd.DataFrame, m:str):
     "A clause: the report baselines whose clinical F1 the report model `m` does not reach, if any."
