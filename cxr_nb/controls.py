@@ -179,34 +179,46 @@ def report_controls(reports_dir:Path|str, systems):
                               clinical_f1_high=t.loc[s, 'f1_macro14_uneg_high']) for s in systems])
 
 # %% ../nbs/11a_controls.ipynb #c0a1e025
-def control_verdicts(table:pd.DataFrame, per_label:pd.DataFrame, arch:str='resnet18'):
-    "One line per control: what it should show and whether this run shows it."
-    t = table.set_index(['control', 'model']); neg = t.loc[('negative: permuted training labels', arch)]
+def control_verdicts(table:pd.DataFrame, # controls.csv: one row per control and model
+                     per_label:pd.DataFrame, # controls_by_observation.csv: each observation's pointing game, chance
+                     arch:str='resnet18'): # the positive and negative control's architecture
+    """One line per claim a control makes: what it should show, the value with its interval, what it is held against
+    (`versus`, `threshold`) and whether this run shows it. The only place of the controls' rules: the paper's paragraph
+    (`controls_paragraph`) reads `shown` from here."""
+    t = table.set_index(['control', 'model'])
+    neg = t.loc[('negative: permuted training labels', arch)]
     out = []
+    def add(control, model, expected, value, low, high, versus, threshold, shown, label=None):
+        out.append(dict(control=control, model=model, label=label, expected=expected, value=value, value_low=low,
+                        value_high=high, versus=versus, threshold=threshold, shown=bool(shown)))
     for (c, m), r in t.iterrows():
         if pd.isna(r.roc_auc): continue
         if c.startswith('negative'):
-            ok = r.roc_auc_low <= 0.5 <= r.roc_auc_high; want = 'interval contains 0.5'
-        else: ok = r.roc_auc_low > neg.roc_auc_high; want = "interval above the permuted-label control's"
-        out.append(dict(control=c, model=m, expected=want, roc_auc=r.roc_auc, low=r.roc_auc_low, high=r.roc_auc_high,
-                        shown=bool(ok)))
+            add(c, m, 'interval contains 0.5', r.roc_auc, r.roc_auc_low, r.roc_auc_high, '0.5', 0.5,
+                r.roc_auc_low <= 0.5 <= r.roc_auc_high)
+        else: add(c, m, "interval above the permuted-label control's", r.roc_auc, r.roc_auc_low, r.roc_auc_high,
+                  'negative: permuted training labels', neg.roc_auc_high, r.roc_auc_low > neg.roc_auc_high)
+    pos = t.loc[('positive', arch)] if ('positive', arch) in t.index else None
+    if pos is not None and pd.notna(pos.get('pointing_game')) and pd.notna(neg.get('pointing_game')):
+        add('positive (Grad-CAM)', arch, "pointing game above the permuted-label control's", pos.pointing_game,
+            pos.pointing_game_low, pos.pointing_game_high, 'negative: permuted training labels', neg.pointing_game_high,
+            pos.pointing_game_low > neg.pointing_game_high)
     rep = table.dropna(subset=['clinical_f1']).set_index('model')
     for m in [m for m in rep.index if m + '-swapped' in rep.index]:
-        sw = rep.loc[m + '-swapped']
-        out.append(dict(control='negative: report model, test images swapped', model=m + '-swapped',
-                        expected=f"clinical F1 below {m}'s interval", roc_auc=sw.clinical_f1, low=sw.clinical_f1_low,
-                        high=sw.clinical_f1_high, shown=bool(sw.clinical_f1 < rep.loc[m, 'clinical_f1_low'])))
-        for b in [b for b in rep.index if b in ('baseline-template', 'baseline-retrieval')]:
-            out.append(dict(control='report model', model=m, expected=f'clinical F1 at least {b}\'s',
-                            roc_auc=rep.loc[m, 'clinical_f1'], low=rep.loc[m, 'clinical_f1_low'],
-                            high=rep.loc[m, 'clinical_f1_high'],
-                            shown=bool(rep.loc[m, 'clinical_f1'] >= rep.loc[b, 'clinical_f1'])))
-    pg = per_label.dropna(subset=['pointing_game'])
-    for r in pg.itertuples():
-        ok = r.pointing_game_low > r.chance if r.control == 'positive' else r.pointing_game_low <= r.chance + 0.1
-        want = 'pointing game above chance' if r.control == 'positive' else 'pointing game near chance'
-        out.append(dict(control=f'{r.control} (Grad-CAM, {r.label})', model=r.model, expected=want,
-                        roc_auc=r.pointing_game, low=r.pointing_game_low, high=r.pointing_game_high, shown=bool(ok)))
+        sw, r = rep.loc[m + '-swapped'], rep.loc[m]
+        add('negative: report model, test images swapped', m + '-swapped', f"clinical F1 below {m}'s interval",
+            sw.clinical_f1, sw.clinical_f1_low, sw.clinical_f1_high, m, r.clinical_f1_low,
+            sw.clinical_f1 < r.clinical_f1_low)
+        for b in [b for b in ('baseline-template', 'baseline-retrieval') if b in rep.index]:
+            add('report model', m, f"clinical F1 at least {b}'s", r.clinical_f1, r.clinical_f1_low, r.clinical_f1_high,
+                b, rep.loc[b, 'clinical_f1'], r.clinical_f1 >= rep.loc[b, 'clinical_f1'])
+    for r in per_label.dropna(subset=['pointing_game', 'chance']).itertuples():
+        positive = r.control == 'positive'
+        add(f'{r.control} (Grad-CAM, {r.label})', r.model,
+            'pointing game above chance' if positive else 'pointing game near chance', r.pointing_game,
+            r.pointing_game_low, r.pointing_game_high, 'chance' if positive else 'chance + 0.1',
+            r.chance if positive else r.chance + 0.1,
+            r.pointing_game_low > r.chance if positive else r.pointing_game_low <= r.chance + 0.1, label=r.label)
     return pd.DataFrame(out)
 
 # %% ../nbs/11a_controls.ipynb #c0a1e041
@@ -227,50 +239,59 @@ def cohort_sufficiency(cohorts:pd.DataFrame, # 03_curation's cohorts.csv: pathol
 # %% ../nbs/11a_controls.ipynb #c0a1e051
 def _listed(names): return ', '.join(names[:-1]) + ' and ' + names[-1] if len(names) > 1 else ''.join(names)
 
-def _pointing_by_observation(reports:Path, pos:pd.Series):
-    "A sentence: the observations whose pointing game interval lies above chance (the mask's share), and those not."
-    f = reports/'tables'/'controls_by_observation.csv'
-    if not f.exists() or pd.isna(pos.get('pointing_game')): return ''
-    po = pd.read_csv(f)
-    po = po[(po.control == 'positive') & (po.model == pos.model)].dropna(subset=['pointing_game', 'chance'])
+def _pointing_by_observation(v:pd.DataFrame, model:str):
+    "A sentence from the verdicts: the observations whose pointing game lies above chance (the mask's share), and not."
+    po = v[v.control.str.startswith('positive (Grad-CAM, ') & (v.model == model)]
     if not len(po): return ''
-    up = po.pointing_game_low > po.chance
-    if up.all():
+    if po.shown.all():
         return (" Per observation, every interval of the pointing game lies above its chance level (the share of the "
                 "image the finding's mask covers).")
-    low = [f"{r.label} ({_ci(r, 'pointing_game')} against {r.chance:.3f})" for _, r in po[~up].iterrows()]
+    low = [f"{r.label} ({_ci(r, 'value')} against {r.threshold:.3f})" for _, r in po[~po.shown].iterrows()]
     return (" Per observation, the pointing game's interval lies above its chance level (the share of the image the "
-            f"finding's mask covers) for {_listed(po[up].label.tolist()) or 'none of them'}, not for {_listed(low)}: "
-            f"this run does not show that the heatmaps find {'that finding' if len(low) == 1 else 'those findings'}.")
+            f"finding's mask covers) for {_listed(po[po.shown].label.tolist()) or 'none of them'}, not for "
+            f"{_listed(low)}: this run does not show that the heatmaps find "
+            f"{'that finding' if len(low) == 1 else 'those findings'}.")
 
-def _other_architectures(cnn:pd.DataFrame, pos:pd.Series, neg:pd.Series):
-    "A sentence: the other architectures whose interval lies above the permuted-label control's, and those not."
-    o = cnn.loc[['positive']]; o = o[o.model != pos.model]
+def _other_architectures(v:pd.DataFrame, model:str):
+    "A sentence from the verdicts: the other architectures above the permuted-label control's interval, and not."
+    o = v[(v.control == 'positive') & (v.model != model)]
     if not len(o): return ''
-    up = o.roc_auc_low > neg.roc_auc_high
-    named = lambda part: [f"{r.model} {_ci(r, 'roc_auc')}" for _, r in part.iterrows()]
-    if up.all():
+    named = lambda part: [f"{r.model} {_ci(r, 'value')}" for _, r in part.iterrows()]
+    if o.shown.all():
         return (" The other architectures learn too, each interval above the permuted-label control's: "
                 f"{_listed(named(o))}.")
-    one = (~up).sum() == 1
-    above = (f" Of the other architectures, {_listed(named(o[up]))} {'lies' if up.sum() == 1 else 'lie'} above the "
-             "permuted-label control's interval;" if up.any() else
+    up, one = o[o.shown], (~o.shown).sum() == 1
+    above = (f" Of the other architectures, {_listed(named(up))} {'lies' if len(up) == 1 else 'lie'} above the "
+             "permuted-label control's interval;" if len(up) else
              " No other architecture's interval lies above the permuted-label control's:")
-    return (above + f" {_listed(named(o[~up]))} {'overlaps' if one else 'overlap'} it, so this run does not show that "
-            f"{'it learns' if one else 'they learn'}.")
+    return (above + f" {_listed(named(o[~o.shown]))} {'overlaps' if one else 'overlap'} it, so this run does not show "
+            f"that {'it learns' if one else 'they learn'}.")
 
-def _short_of(rep:pd.DataFrame, m:str):
-    "A clause: the report baselines whose clinical F1 the report model `m` does not reach, if any."
-    short = [b.removeprefix('baseline-') for b in ('baseline-template', 'baseline-retrieval')
-             if b in rep.index and rep.loc[m, 'clinical_f1'] < rep.loc[b, 'clinical_f1']]
-    return f", so it does not reach {_listed(short)}'s" if short else ''
+def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str):
+    "A sentence from the verdicts: the report model's F1, its swapped-image control, the baselines it does not reach."
+    sw = v[(v.control == 'negative: report model, test images swapped') & (v.model == m + '-swapped')].iloc[0]
+    bl = v[(v.control == 'report model') & (v.model == m)]
+    base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}" for b in bl.versus]
+    short = [b.removeprefix('baseline-') for b in bl.versus[~bl.shown]]
+    read = (f"falls to {sw.value:.3f} when it reads another patient's image" if sw.shown else
+            f"gives {sw.value:.3f} when it reads another patient's image, not below its interval: this run does not "
+            "show that the report model reads the image")
+    return (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) {read}"
+            + (f", against {', '.join(base)} for the baselines" if base else "")
+            + (f", so it does not reach {_listed(short)}'s" if short else '') + ".")
 
 def controls_paragraph(reports:Path): # a reports folder with tables/controls.csv (and controls_cohorts.csv)
-    "The paragraph under the paper's controls table: what the controls show, each claim from an interval."
+    """The paragraph under the paper's controls table: what the controls show. Every verdict is `control_verdicts`'
+    `shown`, so the paper and the notebook's table of verdicts cannot disagree."""
     t = pd.read_csv(reports/'tables'/'controls.csv')
     cnn = t.dropna(subset=['roc_auc']).set_index('control')
     if not {'positive', 'negative: permuted training labels'} <= set(cnn.index): return None
     pos = cnn.loc[['positive']].iloc[0]; neg = cnn.loc['negative: permuted training labels']
+    f = reports/'tables'/'controls_by_observation.csv'
+    per_label = pd.read_csv(f) if f.exists() else pd.DataFrame(
+        columns=['control', 'model', 'label', 'pointing_game', 'pointing_game_low', 'pointing_game_high', 'chance'])
+    v = control_verdicts(t, per_label, pos.model)
+    shown = lambda c, m: bool(v[(v.control == c) & (v.model == m)].shown.iloc[0])
     path = cnn.loc[[c for c in cnn.index if c.startswith('negative: test')]]
     f = reports/'tables'/'controls_scored.json'
     scored = json.loads(f.read_text()) if f.exists() else {}
@@ -286,21 +307,18 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
     s = (f"The positive control ({pos.model}) reaches a macro ROC-AUC of {_ci(pos, 'roc_auc')} over {over}{ref}{pg}; "
          f"trained on permuted labels, the same run gives {_ci(neg, 'roc_auc')}")
     if len(path): s += f", and its test images scored against other patients' labels give {_ci(path.iloc[0], 'roc_auc')}"
-    learns, blind = pos.roc_auc_low > neg.roc_auc_high, neg.roc_auc_low <= 0.5 <= neg.roc_auc_high
+    learns, blind = shown('positive', pos.model), shown('negative: permuted training labels', pos.model)
     s += (": the pipeline learns from the images and from nothing else." if learns and blind else
           ": the positive control's interval overlaps the negative control's, so this run cannot tell a working pipeline "
           "from a broken one." if not learns else ": the negative control's interval excludes 0.5, which points to a leak "
           "between labels and images that must be found.")
-    if pd.notna(pos.get('pointing_game')) and pd.notna(neg.get('pointing_game')):
-        s += (f" {cam} points at the drawn finding {'more' if pos.pointing_game_low > neg.pointing_game_high else 'no more'}"
-              f" often than for the negative control ({neg.pointing_game:.3f})"
-              + ("." if pos.pointing_game_low > neg.pointing_game_high else
-                 ": its heatmaps are no evidence of where the model looks."))
-    s += _pointing_by_observation(reports, pos) + _other_architectures(cnn, pos, neg)
+    if (v.control == 'positive (Grad-CAM)').any():
+        more = shown('positive (Grad-CAM)', pos.model)
+        s += (f" {cam} points at the drawn finding {'more' if more else 'no more'} often than for the negative control "
+              f"({neg.pointing_game:.3f})" + ("." if more else ": its heatmaps are no evidence of where the model looks."))
+    s += _pointing_by_observation(v, pos.model) + _other_architectures(v, pos.model)
     rep = t.dropna(subset=['clinical_f1']).set_index('model')
     for m in [m for m in rep.index if m + '-swapped' in rep.index]:
-        base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}"
-                for b in ('baseline-template', 'baseline-retrieval') if b in rep.index]
         g = reports/'tables'/'report_guidance.csv'
         guided = pd.read_csv(g) if g.exists() else None
         how = ''
@@ -309,10 +327,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
             how = (f", decoded with image guidance at scale {best.guidance_scale:g} (chosen on the validation reports; "
                    f"{guided.clinical_f1[guided.guidance_scale == 1].iloc[0]:.3f} there without guidance)"
                    if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")
-        s += (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) falls to "
-              f"{rep.loc[m + '-swapped', 'clinical_f1']:.3f} when it reads another patient's image"
-              + (f", against {', '.join(base)} for the baselines" if base else "")
-              + _short_of(rep, m) + ".")
+        s += _report_model(v, rep, m, how)
     coh = reports/'tables'/'controls_cohorts.csv'
     if coh.exists():
         c = pd.read_csv(coh); short = c[~c.enough]
