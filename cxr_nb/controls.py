@@ -95,10 +95,11 @@ def _pointing_scores(inputs, data_dir, labels:list, max_per_label:int, layer=Non
                           layer=layer, method=method, flip=flip, variants=variants)[0]
 
 def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40):
-    """The heatmap (layer, method, flip) with the best mean pointing game on a run's validation images, and the table
-    of every candidate: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method, on the
-    image alone and averaged with its mirror image's map. Without a validation image that has a drawn finding,
-    Grad-CAM++ at the architecture's usual layer (layer None), without the mirror."""
+    """For each observation, the heatmap (layer, method, flip) with the best pointing game on a run's validation
+    images (ties: the first listed), and the table of every candidate with its mean and per-observation pointing
+    game: each layer `cxr_nb.gradcam.CAM_LAYERS` lists for the architecture, with each method, on the image alone
+    and averaged with its mirror image's map. An observation without a validation image that has a drawn finding
+    gets the best mean; without any, the choice is empty: Grad-CAM++ at the usual layer (`run_pointing`)."""
     from cxr_nb.gradcam import CAM_LAYERS, CAM_METHODS
     inputs = _pointing_inputs(Path(run), data_dir, 'validate')
     variants = [(layer, method, flip) for layer in CAM_LAYERS[inputs[0].provenance['architecture']]
@@ -109,20 +110,30 @@ def choose_cam(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=4
     for layer, method, flip in variants:
         part = sc[(sc.layer == layer) & (sc.method == method) & (sc.flip == flip)]
         per = part.groupby('label').hit.mean()
-        rows.append(dict(layer=layer, method=method, flip=flip, images=len(part), pointing_game=per.mean() if len(per) else np.nan))
+        rows.append(dict(layer=layer, method=method, flip=flip, images=len(part),
+                         pointing_game=per.mean() if len(per) else np.nan,
+                         **{f'pointing_game_{l}': per.get(l, np.nan) for l in labels if l != 'No Finding'}))
     t = pd.DataFrame(rows)
     if t.pointing_game.isna().all():     # nothing to choose by (a tiny run): Grad-CAM++ at the usual layer
-        return (None, 'gradcam++', False), t
-    best = t.loc[t.pointing_game.idxmax()]        # ties: the first listed (the last layer, Grad-CAM first, no mirror)
-    return (best.layer, best.method, bool(best.flip)), t
+        return {}, t
+    pick = lambda col: tuple(t.loc[t[col].idxmax(), ['layer', 'method', 'flip']])   # ties: the first listed
+    return {l: pick(f'pointing_game_{l}' if t[f'pointing_game_{l}'].notna().any() else 'pointing_game')
+            for l in labels if l != 'No Finding'}, t
 
 def run_pointing(run:Path|str, data_dir:Path|str, labels:list, max_per_label:int=40, n_boot:int=1000, seed:int=0,
-                 cam:tuple|None=None): # (layer, method, flip) from `choose_cam`; None: Grad-CAM++ at the default layer
-    "Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask)."
-    layer, method, flip = cam or (None, 'gradcam++', False)
-    scores = _pointing_scores(_pointing_inputs(Path(run), data_dir, 'test'), data_dir, labels, max_per_label, layer, method,
-                              flip)
-    return pointing_summary(scores, n_boot, seed)
+                 cam:dict|None=None): # observation -> (layer, method, flip) (`choose_cam`); else Grad-CAM++
+    """Grad-CAM's pointing game of a run's model on its positive test images of `labels` (No Finding has no mask),
+    each observation with its heatmap; the per-observation table says which (`cam_layer`, `cam_method`, `cam_flip`)."""
+    inputs, order = _pointing_inputs(Path(run), data_dir, 'test'), {l: i for i, l in enumerate(labels)}
+    choice = {l: tuple((cam or {}).get(l, (None, 'gradcam++', False))) for l in labels if l != 'No Finding'}
+    # one pass per distinct heatmap over the observations that use it: every image is read and explained once
+    parts = [_pointing_scores(inputs, data_dir, [l for l in choice if choice[l] == v], max_per_label, *v)
+             for v in dict.fromkeys(choice.values())]
+    scores = pd.concat(parts, ignore_index=True).sort_values('label', key=lambda s: s.map(order), kind='stable')
+    per, agg = pointing_summary(scores, n_boot, seed)
+    used = scores.groupby('label').first()
+    for k in ('layer', 'method', 'flip'): per[f'cam_{k}'] = per.label.map(used[k])
+    return per, agg
 
 # %% ../nbs/11a_controls.ipynb #c0a1e019
 def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', archs=(), min_positives:int=20,
@@ -144,7 +155,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
     labels, left = scored_labels(pos, min_positives)
     if not labels: raise ValueError(f"no observation has {min_positives} positive test images; lower min_positives.")
     rows, per = [], []
-    # the heatmap is chosen on the positive control's validation images; every control is scored with the same one
+    # each observation's heatmap is chosen on the positive control's validation images; every control uses the same
     cam, cams = choose_cam(runs[('positive', arch)], data_dir, labels, max_per_label)
     for (c, a), r in runs.items():
         row, auc = auc_row(preds[(c, a)], labels, n_boot, seed)
@@ -153,7 +164,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
         row.update({f'{k.replace("roc_auc", "roc_auc_labels")}': v for k, v in lab.items()})
         if a == arch:
             ptab, pg = run_pointing(r, data_dir, labels, max_per_label, n_boot, seed, cam)
-            row.update(pg, cam_layer=cam[0], cam_method=cam[1], cam_flip=cam[2])
+            row.update(pg)
             per.append(ptab.assign(control=c, model=a))
         rows.append(dict(control=c, model=a, reference='drawn findings' if drawn[(c, a)] is not None else 'labels', **row))
         per.append(pd.DataFrame(dict(control=c, model=a, label=list(auc), roc_auc=list(auc.values()),
@@ -252,6 +263,15 @@ def _pointing_by_observation(v:pd.DataFrame, model:str):
             f"{_listed(low)}: this run does not show that the heatmaps find "
             f"{'that finding' if len(low) == 1 else 'those findings'}.")
 
+def _heatmaps(per_label:pd.DataFrame, model:str):
+    "A clause: each observation's heatmap (layer, method, mirror), chosen on the validation images, if recorded."
+    if not {'cam_layer', 'cam_method', 'cam_flip'} <= set(per_label): return ''
+    h = per_label[(per_label.control == 'positive') & (per_label.model == model)].dropna(subset=['cam_layer'])
+    name = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++'}
+    each = [f"{r.label} {name.get(r.cam_method, r.cam_method)} at {r.cam_layer}"
+            + (' mirrored' if str(r.cam_flip) == 'True' else '') for r in h.itertuples()]
+    return f" (each observation's heatmap chosen on the validation images: {', '.join(each)})" if each else ''
+
 def _other_architectures(v:pd.DataFrame, model:str):
     "A sentence from the verdicts: the other architectures above the permuted-label control's interval, and not."
     o = v[(v.control == 'positive') & (v.model != model)]
@@ -296,11 +316,8 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
     f = reports/'tables'/'controls_scored.json'
     scored = json.loads(f.read_text()) if f.exists() else {}
     over = f"the {len(scored['labels'])} observations with at least {scored['min_positives']} test positives" if scored else 'the scored observations'
-    cam = {'gradcam': 'Grad-CAM', 'gradcam++': 'Grad-CAM++'}.get(pos.get('cam_method'), 'Grad-CAM++')
-    mirror = ' averaged with its mirror image\'s map' if str(pos.get('cam_flip')) == 'True' else ''
-    at = (f" at {pos.cam_layer}{mirror}, the heatmap chosen on the validation images," if pd.notna(pos.get('cam_layer'))
-          else '')
-    pg = f" and the pointing game of {cam}{at} {_ci(pos, 'pointing_game')}" if pd.notna(pos.get('pointing_game')) else ''
+    pg = (f" and the pointing game of its heatmaps {_ci(pos, 'pointing_game')}{_heatmaps(per_label, pos.model)}"
+          if pd.notna(pos.get('pointing_game')) else '')
     ref = (f" against the findings drawn into the phantoms ({_ci(pos, 'roc_auc_labels')} against the dataset's labels, "
            "which carry the demo's labeler noise)" if pos.get('reference') == 'drawn findings'
            and pd.notna(pos.get('roc_auc_labels')) else '')
@@ -314,8 +331,8 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
           "between labels and images that must be found.")
     if (v.control == 'positive (Grad-CAM)').any():
         more = shown('positive (Grad-CAM)', pos.model)
-        s += (f" {cam} points at the drawn finding {'more' if more else 'no more'} often than for the negative control "
-              f"({neg.pointing_game:.3f})" + ("." if more else ": its heatmaps are no evidence of where the model looks."))
+        s += (f" The heatmaps point at the drawn finding {'more' if more else 'no more'} often than the negative control's "
+              f"({neg.pointing_game:.3f})" + ("." if more else ": they are no evidence of where the model looks."))
     s += _pointing_by_observation(v, pos.model) + _other_architectures(v, pos.model)
     rep = t.dropna(subset=['clinical_f1']).set_index('model')
     for m in [m for m in rep.index if m + '-swapped' in rep.index]:
