@@ -173,6 +173,7 @@ def cnn_controls(runs_dir:Path|str, data_dir:Path|str, arch:str='resnet18', arch
     rows.append(dict(control="negative: test images with another patient's labels", model=arch,
                      reference=rows[0]['reference'], **row))
     per = pd.concat(per).groupby(['control', 'model', 'label'], sort=False).first().reset_index()
+    if 'cam_flip' in per: per['cam_flip'] = per.cam_flip.where(per.cam_flip.notna(), np.nan)   # blank, not None
     return pd.DataFrame(rows), per, labels, left, cams
 
 # %% ../nbs/11a_controls.ipynb #c0a1e020
