@@ -288,18 +288,34 @@ def _other_architectures(v:pd.DataFrame, model:str):
     return (above + f" {_listed(named(o[~o.shown]))} {'overlaps' if one else 'overlap'} it, so this run does not show "
             f"that {'it learns' if one else 'they learn'}.")
 
-def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str):
+def _supported(reports:Path, m:str, short:list, min_positives:int):
+    """A clause, where the report model `m` falls short of baselines: the macro F1 of each over the observations that
+    at least `min_positives` test reports state (11_report_evaluation's per-observation table), beside the 14."""
+    f = reports/'tables'/'report_clinical_by_observation.csv'
+    if not short or not f.exists(): return ''
+    c = pd.read_csv(f); c = c[~c.observation.str.startswith(('micro', 'macro'))]
+    obs = c[(c.system == m) & (c.support >= min_positives)].observation.tolist()
+    few = c[(c.system == m) & (c.support < min_positives)].support
+    if not obs or not len(few): return ''
+    mean = lambda s: c[(c.system == s) & c.observation.isin(obs)].f1.mean()
+    return (f" (its mean over the 14 weighs an observation that {few.min()} test reports state as much as one that "
+            f"{c[c.system == m].support.max()} state; over the {len(obs)} that at least {min_positives} state, it is "
+            f"{mean(m):.3f} against "
+            + ', '.join(f"{b.removeprefix('baseline-')}'s {mean(b):.3f}" for b in short) + ")")
+
+def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str, supported=lambda short: ''):
     "A sentence from the verdicts: the report model's F1, its swapped-image control, the baselines it does not reach."
     sw = v[(v.control == 'negative: report model, test images swapped') & (v.model == m + '-swapped')].iloc[0]
     bl = v[(v.control == 'report model') & (v.model == m)]
     base = [f"{b.removeprefix('baseline-')} {rep.loc[b, 'clinical_f1']:.3f}" for b in bl.versus]
-    short = [b.removeprefix('baseline-') for b in bl.versus[~bl.shown]]
+    short = list(bl.versus[~bl.shown])
     read = (f"falls to {sw.value:.3f} when it reads another patient's image" if sw.shown else
             f"gives {sw.value:.3f} when it reads another patient's image, not below its interval: this run does not "
             "show that the report model reads the image")
     return (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) {read}"
             + (f", against {', '.join(base)} for the baselines" if base else "")
-            + (f", so it does not reach {_listed(short)}'s" if short else '') + ".")
+            + (f", so it does not reach {_listed([b.removeprefix('baseline-') for b in short])}'s{supported(short)}"
+               if short else '') + ".")
 
 def controls_paragraph(reports:Path): # a reports folder with tables/controls.csv (and controls_cohorts.csv)
     """The paragraph under the paper's controls table: what the controls show. Every verdict is `control_verdicts`'
@@ -345,7 +361,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
             how = (f", decoded with image guidance at scale {best.guidance_scale:g} (chosen on the validation reports; "
                    f"{guided.clinical_f1[guided.guidance_scale == 1].iloc[0]:.3f} there without guidance)"
                    if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")
-        s += _report_model(v, rep, m, how)
+        s += _report_model(v, rep, m, how, lambda short: _supported(reports, m, short, scored.get('min_positives', 20)))
     coh = reports/'tables'/'controls_cohorts.csv'
     if coh.exists():
         c = pd.read_csv(coh); short = c[~c.enough]
