@@ -295,7 +295,7 @@ def _supported(reports:Path, m:str, short:list, min_positives:int):
     if not short or not f.exists(): return ''
     c = pd.read_csv(f); c = c[~c.observation.str.startswith(('micro', 'macro'))]
     obs = c[(c.system == m) & (c.support >= min_positives)].observation.tolist()
-    few = c[(c.system == m) & (c.support < min_positives)].support
+    few = c[(c.system == m) & (c.support < min_positives) & (c.support > 0)].support
     if not obs or not len(few): return ''
     mean = lambda s: c[(c.system == s) & c.observation.isin(obs)].f1.mean()
     return (f" (its mean over the 14 weighs an observation that {few.min()} test reports state as much as one that "
