@@ -303,7 +303,7 @@ def _supported(reports:Path, m:str, short:list, min_positives:int):
             f"{mean(m):.3f} against "
             + ', '.join(f"{b.removeprefix('baseline-')}'s {mean(b):.3f}" for b in short) + ")")
 
-def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str, supported=lambda short: ''):
+def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str, reports:Path, min_positives:int):
     "A sentence from the verdicts: the report model's F1, its swapped-image control, the baselines it does not reach."
     sw = v[(v.control == 'negative: report model, test images swapped') & (v.model == m + '-swapped')].iloc[0]
     bl = v[(v.control == 'report model') & (v.model == m)]
@@ -314,7 +314,8 @@ def _report_model(v:pd.DataFrame, rep:pd.DataFrame, m:str, how:str, supported=la
             "show that the report model reads the image")
     return (f" The report model's macro clinical F1 ({_ci(rep.loc[m], 'clinical_f1')}{how}) {read}"
             + (f", against {', '.join(base)} for the baselines" if base else "")
-            + (f", so it does not reach {_listed([b.removeprefix('baseline-') for b in short])}'s{supported(short)}"
+            + (f", so it does not reach {_listed([b.removeprefix('baseline-') for b in short])}'s"
+               f"{_supported(reports, m, short, min_positives)}"
                if short else '') + ".")
 
 def controls_paragraph(reports:Path): # a reports folder with tables/controls.csv (and controls_cohorts.csv)
@@ -361,7 +362,7 @@ def controls_paragraph(reports:Path): # a reports folder with tables/controls.cs
             how = (f", decoded with image guidance at scale {best.guidance_scale:g} (chosen on the validation reports; "
                    f"{guided.clinical_f1[guided.guidance_scale == 1].iloc[0]:.3f} there without guidance)"
                    if (guided.guidance_scale == 1).any() else f", decoded with image guidance at scale {best.guidance_scale:g}")
-        s += _report_model(v, rep, m, how, lambda short: _supported(reports, m, short, scored.get('min_positives', 20)))
+        s += _report_model(v, rep, m, how, reports, scored.get('min_positives', 20))
     coh = reports/'tables'/'controls_cohorts.csv'
     if coh.exists():
         c = pd.read_csv(coh); short = c[~c.enough]
