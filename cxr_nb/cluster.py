@@ -156,8 +156,16 @@ def _runner(work:Path, *args):
     return subprocess.Popen([str(exe), *args], cwd=work, env=dict(os.environ, CXR_ROOT=str(work)), text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-def sacct_jobs():
-    "The cluster's jobs as `sacct` lists them: (job id, job name, state) per job."
-    out = subprocess.run(['sacct', '-n', '-X', '-P', '-S', '2000-01-01', '-o', 'JobID,JobName,State'],
-                         capture_output=True, text=True, check=True).stdout
-    return [tuple(l.split('|')) for l in out.splitlines() if l.strip()]
+def sacct_jobs(settle_s:float=0, # ask again for up to this many seconds while a job is still live
+               poll_s:float=2):
+    """The cluster's jobs as `sacct` lists them: (job id, job name, state) per job. The accounting hears of a job's end
+    a moment after the job has written its result (a runner moves on at once): with `settle_s`, it is asked again
+    until no job is pending, running or completing."""
+    from cxr_nb.scheduler import _LIVE
+    t0 = time.time()
+    while True:
+        out = subprocess.run(['sacct', '-n', '-X', '-P', '-S', '2000-01-01', '-o', 'JobID,JobName,State'],
+                             capture_output=True, text=True, check=True).stdout
+        jobs = [tuple(l.split('|')) for l in out.splitlines() if l.strip()]
+        if not any((s.split() or [''])[0] in _LIVE for _, _, s in jobs) or time.time() - t0 >= settle_s: return jobs
+        time.sleep(poll_s)
