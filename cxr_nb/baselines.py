@@ -15,7 +15,7 @@ import torch
 from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
-__all__ = ['NORMAL_REPORT', 'TEMPLATE_SENTENCES', 'template_report', 'baseline_constant', 'baseline_template', 'cnn_embeddings',
+__all__ = ['NORMAL_REPORT', 'TEMPLATE_SENTENCES', 'template_report', 'baseline_constant', 'baseline_template', 'cnn_outputs',
            'baseline_retrieval']
 
 # %% ../nbs/10b_baselines.ipynb #39ca808b
@@ -72,19 +72,22 @@ def baseline_template(pairs:pd.DataFrame, pred:pd.DataFrame, thresholds:pd.Serie
 
 # %% ../nbs/10b_baselines.ipynb #7772ac3a
 @torch.inference_mode()
-def cnn_embeddings(model, images:np.ndarray, batch_size:int=64):
-    "The CNN's penultimate features (its last layer's input) for uint8 images (N, H, W), L2-normalised."
+def cnn_outputs(model, images:np.ndarray, batch_size:int=64):
+    """The CNN's view of uint8 images (N, H, W) in one pass: its penultimate features (its last layer's input),
+    L2-normalised, for retrieval, and its probabilities (sigmoid of its outputs), for stage 0 of the tiny report model."""
     from cxr_nb.images import normalise
     from cxr_nb.models import ARCHITECTURES, _get_module
     head = _get_module(model, ARCHITECTURES.loc[model.provenance['architecture'], 'head'])
-    feats = []
+    feats, probs = [], []
     h = head.register_forward_hook(lambda m, i, o: feats.append(i[0].float()))
     try:
         for s in range(0, len(images), batch_size):
-            model(normalise(torch.from_numpy(np.asarray(images[s:s + batch_size])))[:, None].expand(-1, 3, -1, -1))
+            x = normalise(torch.from_numpy(np.asarray(images[s:s + batch_size])))[:, None].expand(-1, 3, -1, -1)
+            probs.append(torch.sigmoid(model(x).float()))
     finally: h.remove()
     f = torch.cat(feats)
-    return torch.nn.functional.normalize(f.flatten(1), dim=1).numpy()
+    return torch.nn.functional.normalize(f.flatten(1), dim=1).numpy(), torch.cat(probs).numpy()
+
 
 # %% ../nbs/10b_baselines.ipynb #85e42e90
 def baseline_retrieval(train:pd.DataFrame, test:pd.DataFrame, train_emb:np.ndarray, test_emb:np.ndarray):

@@ -16,7 +16,7 @@ from .core import runtime, seed_everything, atomic_path, atomic_write
 
 # %% auto #0
 __all__ = ['REAL_MODEL', 'LLAMA3_SPECIAL', 'LLAMA32_ROPE', 'train_tokenizer', 'TinyConfig', 'tiny_mllama', 'save_base',
-           'image_inputs', 'image_features', 'pretrain_vision']
+           'image_inputs', 'image_features', 'stage0_targets', 'pretrain_vision']
 
 # %% ../nbs/09a_tiny_vlm.ipynb #40ae1e8a
 REAL_MODEL = 'meta-llama/Llama-3.2-11B-Vision-Instruct'
@@ -128,24 +128,42 @@ def _label_targets(pairs:pd.DataFrame, labels):
     # -1 (uncertain) is left out
     return torch.tensor(np.nan_to_num(v) == 1, dtype=torch.float32), torch.tensor(v != -1)
 
+def stage0_targets(pairs:pd.DataFrame, labels, teacher=None, distill:float=0.5):
+    """Stage 0's targets and which of them count: the labels (1 positive, 0 and blank negative, -1 left out), or with
+    a `teacher`'s probabilities (one row per pair), `distill` of the teacher and the rest the label, and the
+    teacher's alone where the label is uncertain."""
+    y, m = _label_targets(pairs, labels)
+    if teacher is None: return y, m
+    if not 0 <= distill <= 1: raise ValueError(f"distill must be between 0 and 1 (the teacher's share), got {distill!r}.")
+    pt = torch.as_tensor(np.asarray(teacher), dtype=torch.float32)
+    if pt.shape != y.shape:
+        raise ValueError(f"teacher has shape {tuple(pt.shape)}; stage 0 needs one probability per training image and "
+                         f"observation, {tuple(y.shape)}: the CNN's outputs for the training pairs' images, in their order.")
+    return torch.where(m, (1 - distill)*y + distill*pt, pt), torch.ones_like(m)
+
+
 # %% ../nbs/09a_tiny_vlm.ipynb #431faca9
 def pretrain_vision(model, processor, train_ds, val_ds, # ReportDatasets: images and the pairs' labels
                     labels=None, # observations to learn (default: the 14 CheXpert labels)
                     epochs:int=40, lr:float=2e-3, batch_size:int=32, weight_decay:float=0.05, seed:int=0,
                     # how the head sees the image tokens: 'max' keeps a local finding, 'mean' dilutes it over 64 tokens
-                    pool:str='max'):
+                    pool:str='max',
+                    # a trained classifier's probabilities on the training images, (len(train_ds), len(labels)): soft targets
+                    teacher:np.ndarray|None=None,
+                    distill:float=0.5): # the teacher's share of a known label's target (an uncertain label's target is the teacher's)
     """Stage 0 of the tiny model: its vision tower and projector learn the observations from the images through a
     linear head on the image tokens, max-pooled (binary cross-entropy; 1 positive, 0 and blank negative, -1 left
     out), standing in for the pretrained vision encoder of the real model, which a language-model loss alone
     cannot train from scratch on a few thousand images. In fp32: under bf16 autocast this ViT does not learn at
-    all (validation ROC-AUC stays at 0.5). Returns the history: training loss and validation ROC-AUC per
+    all (validation ROC-AUC stays at 0.5). With a `teacher` (the study's CNN), each target blends the label with the
+    teacher's probability (knowledge distillation). Returns the history: training loss and validation ROC-AUC per
     observation per epoch; the head is dropped afterwards."""
     from sklearn.metrics import roc_auc_score
     from cxr_nb.core import CHEXPERT_LABELS
     labels = list(labels or CHEXPERT_LABELS)
     torch.manual_seed(seed)
     xt, xv = image_inputs(processor, train_ds), image_inputs(processor, val_ds)
-    (yt, mt), (yv, mv) = _label_targets(train_ds.pairs, labels), _label_targets(val_ds.pairs, labels)
+    (yt, mt), (yv, mv) = stage0_targets(train_ds.pairs, labels, teacher, distill), _label_targets(val_ds.pairs, labels)
     m = model.model; head = torch.nn.Linear(m.hidden_size, len(labels)).to(model.device)
     params = [*m.vision_model.parameters(), *m.multi_modal_projector.parameters(), *head.parameters()]
     opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
