@@ -370,9 +370,12 @@ def _report_text(vl:list):
                     f"LoRA on the language model's attention and MLP projections, {sched}, with the expert-radiographer "
                     f"prompt; {decoding}."], []
     sched = sched.replace(' epochs of', ' epoch(s) of', 1)
+    d = float(p.get('distill', 0.5))
+    teach = (f"; its targets are {1 - d:.0%} the labels and {d:.0%} the probabilities of the CNN {p.get('cnn_run', 'resnet18-all')} "
+             "on the same training images, a distillation" if d else '')
     methods = [f"Report generation (10_report_generation). A tiny MllamaForConditionalGeneration of the real model's "
                f"class, trained from nothing on CPU: its vision tower first learns the 14 observations "
-               f"({p.get('vision_epochs', 40)} epochs, standing in for a pretrained encoder), then the whole model learns "
+               f"({p.get('vision_epochs', 40)} epochs, standing in for a pretrained encoder{teach}), then the whole model learns "
                f"the training reports ({p.get('base_epochs', 1)} epochs), then the study's 4-bit LoRA code path for "
                f"{sched}; {decoding}. Baselines in the same format: a constant normal report, a template filled "
                "from the CNN's predicted labels, and retrieval of the nearest training report in the CNN's embedding space."]
